@@ -1,0 +1,1 @@
+"""The Runnerly service kit."""

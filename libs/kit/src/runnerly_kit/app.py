@@ -1,0 +1,158 @@
+"""The app factory: one FastAPI app per service, built the same way for all of them.
+
+Nothing here does I/O at import or construction time: the engine, the HTTP
+client, the broker connection, the outbox relay and the event consumers are
+created in the lifespan and closed in reverse order on shutdown, after uvicorn
+has stopped accepting and finished in-flight requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from prometheus_client import CollectorRegistry
+
+from runnerly_kit.auth import TokenVerifier
+from runnerly_kit.db import Database
+from runnerly_kit.events import Consumer, EventHandlers, NatsBroker, OutboxRelay
+from runnerly_kit.health import router as operations_router
+from runnerly_kit.http import ServiceClient, ServiceTokenProvider
+from runnerly_kit.http_errors import install_error_handlers
+from runnerly_kit.logs import configure_logging, get_logger
+from runnerly_kit.metrics import HttpMetrics
+from runnerly_kit.middleware import RequestContextMiddleware
+from runnerly_kit.openapi import install_openapi
+from runnerly_kit.runtime import Runtime
+from runnerly_kit.settings import ServiceSettings
+from runnerly_kit.tracing import configure_tracing
+
+Hook = Callable[[Runtime], Awaitable[None]]
+_log = get_logger("runnerly.app")
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes one service different from another; the kit does the rest."""
+
+    title: str
+    version: str
+    description: str = ""
+    routers: Sequence[APIRouter] = ()
+    #: Event consumers (each a named durable consumer on the broker).
+    consumers: Sequence[EventHandlers] = ()
+    #: Run once the runtime exists, before the first request (e.g. load keys).
+    on_startup: Sequence[Hook] = ()
+    #: Long-running loops (e.g. key rotation); cancelled on shutdown.
+    workers: Sequence[Hook] = ()
+    #: Scopes the service's own client asks for when calling its peers.
+    client_scopes: Sequence[str] = ()
+    uses_broker: bool = True
+    openapi_tags: Sequence[dict[str, Any]] = field(default_factory=tuple)
+
+
+def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:
+    """Build the service's ASGI app. Cheap and side-effect free until it is served."""
+    registry = CollectorRegistry(auto_describe=True)
+    http_metrics = HttpMetrics(registry)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await _open_runtime(settings, definition, registry)
+        app.state.runtime = runtime
+        consumers = [
+            Consumer(handlers, runtime.db, runtime.broker, registry=registry, service=settings.service_name)
+            for handlers in definition.consumers
+            if runtime.broker is not None
+        ]
+        workers: list[asyncio.Task[None]] = []
+        try:
+            for hook in definition.on_startup:
+                await hook(runtime)
+            for consumer in consumers:
+                consumer.start()
+            workers = [asyncio.create_task(worker(runtime)) for worker in definition.workers]
+            _log.info("service_started", port=settings.port, environment=settings.environment)
+            yield
+        finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            for consumer in consumers:
+                await consumer.stop()
+            await _close_runtime(runtime)
+            _log.info("service_stopped")
+
+    app = FastAPI(
+        title=definition.title,
+        version=definition.version,
+        description=definition.description,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        openapi_tags=list(definition.openapi_tags) or None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
+    app.include_router(operations_router)
+    for router in definition.routers:
+        app.include_router(router)
+    install_openapi(app)
+    return app
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Stable operation ids: the handler's name, which the tests keep unique per
+    # service, so generated clients do not change when a path does.
+    return route.name
+
+
+async def _open_runtime(
+    settings: ServiceSettings, definition: ServiceDefinition, registry: CollectorRegistry
+) -> Runtime:
+    configure_logging(service=settings.service_name, level=settings.log_level, json=settings.log_json)
+    configure_tracing(service=settings.service_name, otlp_endpoint=settings.otel_exporter_otlp_endpoint)
+    db = Database(
+        settings.database_url,
+        echo=settings.database_echo,
+        schema=settings.database_schema or None,
+    )
+    token_provider = ServiceTokenProvider.from_settings(settings, scopes=definition.client_scopes)
+    http = ServiceClient(
+        timeout=settings.http_timeout_seconds,
+        retries=settings.http_retries,
+        token_provider=token_provider,
+    )
+    verifier = TokenVerifier(
+        settings.jwks_url,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        algorithms=settings.jwt_algorithms,
+        http=http.raw,
+    )
+    runtime = Runtime(settings=settings, registry=registry, db=db, http=http, verifier=verifier)
+    if definition.uses_broker:
+        broker = NatsBroker(
+            settings.nats_url,
+            client_name=settings.service_name,
+            connect_timeout=settings.broker_connect_timeout_seconds,
+        )
+        await broker.start()
+        runtime.broker = broker
+        runtime.relay = OutboxRelay(db, broker, registry=registry)
+        runtime.relay.start()
+    return runtime
+
+
+async def _close_runtime(runtime: Runtime) -> None:
+    grace = runtime.settings.shutdown_grace_seconds
+    if runtime.relay is not None:
+        await runtime.relay.stop(flush_timeout=grace)
+    if runtime.broker is not None:
+        await runtime.broker.close()
+    await runtime.http.aclose()
+    await runtime.db.dispose()

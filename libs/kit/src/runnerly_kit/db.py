@@ -1,0 +1,137 @@
+"""Databases: SQLAlchemy 2 async engines and the session that a request owns.
+
+SQLite (the embedded default) gets the pragmas a server needs: WAL so readers
+never wait for the writer, foreign keys on, and a busy timeout. Write
+transactions start with ``BEGIN IMMEDIATE``: a deferred SQLite transaction
+that reads and then writes fails at once with ``SQLITE_BUSY`` when another
+connection committed in between, whatever the busy timeout; taking the write
+lock up front makes concurrent writers queue instead. Read-only sessions keep
+the deferred ``BEGIN`` so readers never queue behind writers.
+
+PostgreSQL is used through asyncpg, from a ``postgresql+asyncpg://`` URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+
+from runnerly_kit.errors import RunnerlyError
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_BEGIN_MODE = "runnerly_sqlite_begin"
+
+# One naming convention for every service, so Alembic autogenerate names
+# constraints the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> MetaData:
+    """A MetaData with the project's constraint naming convention."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for the kit's own tables (outbox, applied events).
+
+    A service declares its models on its own base built with :func:`new_metadata`
+    and includes the kit's tables with :func:`runnerly_kit.events.tables.include_kit_tables`.
+    """
+
+    metadata = new_metadata()
+
+
+class Database:
+    """One engine and its session factory. Creating it does no I/O."""
+
+    def __init__(self, url: str, *, echo: bool = False, schema: str | None = None) -> None:
+        self.url = make_url(url)
+        self.schema = schema
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, **_engine_options(self.is_sqlite, schema)
+        )
+        if self.is_sqlite:
+            _prepare_sqlite(self.engine, self.url.database)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction: committed on success, rolled back on error.
+
+        A :class:`RunnerlyError` raised with ``keep_changes=True`` commits first.
+        """
+        async with self.sessionmaker() as session:
+            mode = "IMMEDIATE" if write else "DEFERRED"
+            await session.connection(execution_options={_BEGIN_MODE: mode})
+            try:
+                yield session
+            except RunnerlyError as error:
+                await (session.commit() if error.keep_changes else session.rollback())
+                raise
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+
+    async def ping(self) -> None:
+        """Raise unless the database answers a trivial query."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+def _engine_options(is_sqlite: bool, schema: str | None) -> dict[str, Any]:
+    if is_sqlite:
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    options: dict[str, Any] = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+    if schema:
+        # Tests give each database test its own PostgreSQL schema.
+        options["connect_args"] = {"server_settings": {"search_path": schema}}
+    return options
+
+
+def _prepare_sqlite(engine: AsyncEngine, database: str | None) -> None:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below instead of
+        # the driver's implicit BEGIN, so write transactions can be IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            "PRAGMA synchronous=NORMAL",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_MODE, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")

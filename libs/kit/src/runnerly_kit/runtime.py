@@ -1,0 +1,40 @@
+"""The typed state of a running service, created in the lifespan and handed out to requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from prometheus_client import CollectorRegistry
+
+if TYPE_CHECKING:
+    from runnerly_kit.auth import TokenVerifier
+    from runnerly_kit.db import Database
+    from runnerly_kit.events import Broker, OutboxRelay
+    from runnerly_kit.http import ServiceClient
+    from runnerly_kit.settings import ServiceSettings
+
+
+@dataclass
+class Runtime:
+    """Everything a service holds open while it runs. Built only by the lifespan."""
+
+    settings: ServiceSettings
+    registry: CollectorRegistry
+    db: Database
+    http: ServiceClient
+    verifier: TokenVerifier
+    broker: Broker | None = None
+    relay: OutboxRelay | None = None
+    #: Service-specific objects (a key ring, a mail transport...), set in startup hooks.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The runtime of the app serving this request."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -1,0 +1,43 @@
+"""Typed access to the token dealer's own runtime objects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from runnerly_kit.runtime import Runtime, RuntimeDep
+from runnerly_tokendealer.keys.service import KeyRing
+from runnerly_tokendealer.settings import TokenDealerSettings
+from runnerly_tokendealer.tokens.service import TokenService
+
+KEYRING = "keyring"
+TOKEN_SERVICE = "token_service"
+
+
+def settings_of(runtime: Runtime) -> TokenDealerSettings:
+    """The runtime's settings, as the token dealer's own class."""
+    settings = runtime.settings
+    assert isinstance(settings, TokenDealerSettings)
+    return settings
+
+
+def keyring_of(runtime: Runtime) -> KeyRing:
+    """The process's key ring."""
+    keyring = runtime.extras[KEYRING]
+    assert isinstance(keyring, KeyRing)
+    return keyring
+
+
+def _keyring(runtime: RuntimeDep) -> KeyRing:
+    return keyring_of(runtime)
+
+
+def _token_service(runtime: RuntimeDep) -> TokenService:
+    tokens = runtime.extras[TOKEN_SERVICE]
+    assert isinstance(tokens, TokenService)
+    return tokens
+
+
+KeyRingDep = Annotated[KeyRing, Depends(_keyring)]
+TokenServiceDep = Annotated[TokenService, Depends(_token_service)]

@@ -1,0 +1,61 @@
+"""The token dealer's app: ``uvicorn --factory runnerly_tokendealer.main:create_app``."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import FastAPI
+
+from runnerly_kit.app import ServiceDefinition
+from runnerly_kit.app import create_app as create_service_app
+from runnerly_kit.columns import utcnow
+from runnerly_kit.logs import get_logger
+from runnerly_kit.runtime import Runtime
+from runnerly_tokendealer import __version__
+from runnerly_tokendealer.dependencies import KEYRING, TOKEN_SERVICE, keyring_of, settings_of
+from runnerly_tokendealer.keys.endpoints import router as keys_router
+from runnerly_tokendealer.keys.service import KeyRing
+from runnerly_tokendealer.purge import purge_handlers
+from runnerly_tokendealer.settings import TokenDealerSettings
+from runnerly_tokendealer.tokens.endpoints import router as tokens_router
+from runnerly_tokendealer.tokens.service import (
+    ClientCredentialsGrant,
+    RefreshTokenGrant,
+    TokenService,
+)
+
+_log = get_logger("runnerly.tokendealer")
+
+
+async def _load_keyring(runtime: Runtime) -> None:
+    keyring = KeyRing(settings_of(runtime))
+    await keyring.maintain(runtime.db, utcnow())
+    runtime.extras[KEYRING] = keyring
+    runtime.extras[TOKEN_SERVICE] = TokenService([ClientCredentialsGrant(), RefreshTokenGrant()])
+
+
+async def _maintain_keyring(runtime: Runtime) -> None:
+    """Rotate when due and pick up rotations made by other replicas."""
+    interval = settings_of(runtime).keyring_refresh_seconds
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await keyring_of(runtime).maintain(runtime.db, utcnow())
+        except Exception:  # a failed round is retried on the next one
+            _log.exception("keyring_maintenance_failed")
+
+
+def create_app(settings: TokenDealerSettings | None = None) -> FastAPI:
+    """Build the token dealer (settings from the environment unless given)."""
+    return create_service_app(
+        settings or TokenDealerSettings(),
+        ServiceDefinition(
+            title="Runnerly token dealer",
+            version=__version__,
+            description="OAuth2 token endpoint, JWKS with key rotation, and revocation.",
+            routers=[tokens_router, keys_router],
+            consumers=[purge_handlers],
+            on_startup=[_load_keyring],
+            workers=[_maintain_keyring],
+        ),
+    )

@@ -1,0 +1,14 @@
+"""How the launcher sees the token dealer (no import of the app here)."""
+
+from runnerly_kit.manifest import ServiceManifest
+from runnerly_kit.settings import TOKENDEALER_PORT
+
+MANIFEST = ServiceManifest(
+    name="tokendealer",
+    app_factory="runnerly_tokendealer.main:create_app",
+    env_prefix="TOKENDEALER_",
+    default_port=TOKENDEALER_PORT,
+    migrations_package="runnerly_tokendealer",
+    # First: every other service fetches its token (and the JWKS) from here.
+    start_order=0,
+)

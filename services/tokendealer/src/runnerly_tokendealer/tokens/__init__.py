@@ -1,0 +1,1 @@
+"""The OAuth2 token endpoint: grants, access tokens, refresh tokens, revocation."""
