@@ -70,9 +70,11 @@ class RequestContextMiddleware:
                 _log.exception("unhandled_error", method=method, path=scope["path"])
                 status = 500
                 if not response_started:
-                    await error_response(
-                        RunnerlyError("An unexpected error occurred."), request_id
-                    )(scope, receive, send_with_request_id)
+                    # No request id argument: send_with_request_id adds the header,
+                    # and passing it here too would send it twice.
+                    await error_response(RunnerlyError("An unexpected error occurred."))(
+                        scope, receive, send_with_request_id
+                    )
             finally:
                 route = _route_template(scope)
                 elapsed = time.perf_counter() - started

@@ -12,7 +12,7 @@ from runnerly_tokendealer.settings import TokenDealerSettings
 from runnerly_tokendealer.tokens.service import TokenService
 
 KEYRING = "keyring"
-TOKEN_SERVICE = "token_service"
+TOKEN_SERVICE = "token_service"  # noqa: S105  # a dictionary key, not a secret
 
 
 def settings_of(runtime: Runtime) -> TokenDealerSettings:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from runnerly_kit.columns import UtcDateTime
 from runnerly_kit.db import new_metadata
@@ -69,3 +69,6 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     #: Set when the token was exchanged; a second use means it was stolen.
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    # Declared so the unit of work inserts a new family before its first token.
+    family: Mapped[RefreshTokenFamily] = relationship(lazy="raise")

@@ -37,7 +37,6 @@ from sqlalchemy import (
     Uuid,
     text,
 )
-
 from sqlalchemy.orm import Mapped
 from sqlalchemy.schema import SchemaItem
 

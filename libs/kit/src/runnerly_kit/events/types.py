@@ -12,6 +12,7 @@ A breaking change to a payload gets a new class with the next version
 
 from __future__ import annotations
 
+import builtins
 import re
 import uuid
 from datetime import UTC, datetime
@@ -126,7 +127,8 @@ class Envelope(BaseModel):
             request_id=current_request_id(),
         )
 
-    def payload(self, cls: type[E]) -> E:
+    # ``builtins.type``: inside this class, ``type`` is the field.
+    def payload(self, cls: builtins.type[E]) -> E:
         """The data parsed into its typed class; ``ValueError`` if the types differ."""
         if self.type != cls.event_type:
             raise ValueError(f"envelope holds {self.type!r}, not {cls.event_type!r}")

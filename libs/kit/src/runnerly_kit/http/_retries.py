@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+
 import httpx
 from tenacity import RetryCallState, wait_random_exponential
 
@@ -45,7 +46,9 @@ class RetryPolicy:
     response goes back to the caller at once rather than holding its request.
     """
 
-    def __init__(self, *, backoff_initial: float, backoff_max: float, retry_after_cap: float) -> None:
+    def __init__(
+        self, *, backoff_initial: float, backoff_max: float, retry_after_cap: float
+    ) -> None:
         self.retry_after_cap = retry_after_cap
         # Full jitter, so that clients that failed together do not retry together.
         self._backoff = wait_random_exponential(multiplier=backoff_initial, max=backoff_max)

@@ -1,4 +1,4 @@
-"""This service's own access token, from the tokendealer's client-credentials grant (RFC 6749 §4.4)."""
+"""This service's own access token: the client-credentials grant (RFC 6749 §4.4)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 from runnerly_kit.errors import ServiceUnavailable, UpstreamError
 from runnerly_kit.logs import get_logger
@@ -109,7 +114,9 @@ class ServiceTokenProvider:
             reraise=True,
         )
         try:
-            response = await retrying(self._http().post, self.token_url, data=data, auth=self._auth)
+            response: httpx.Response = await retrying(
+                self._http().post, self.token_url, data=data, auth=self._auth
+            )
         except httpx.TransportError as exc:
             raise ServiceUnavailable(
                 "The token service could not be reached.", code="token_service_unavailable"

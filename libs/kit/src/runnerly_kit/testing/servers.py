@@ -12,6 +12,15 @@ from starlette.types import ASGIApp
 from runnerly_kit.testing.ports import free_port
 
 
+async def _serve(server: uvicorn.Server) -> None:
+    try:
+        await server.serve()
+    except SystemExit as exit_:
+        # uvicorn exits the process when the lifespan fails; in a test that
+        # would end the event loop itself, so it becomes an ordinary error.
+        raise RuntimeError(f"the app failed to start (exit code {exit_.code})") from None
+
+
 @contextlib.asynccontextmanager
 async def serve(app: ASGIApp, *, port: int | None = None) -> AsyncIterator[str]:
     """Serve ``app`` on 127.0.0.1 (lifespan included) and yield its base URL."""
@@ -22,7 +31,7 @@ async def serve(app: ASGIApp, *, port: int | None = None) -> AsyncIterator[str]:
     server = uvicorn.Server(config)
     # The test owns the loop's signals; uvicorn must not install its own handlers.
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(_serve(server))
     while not server.started:
         if task.done():
             await task  # surfaces the start-up error

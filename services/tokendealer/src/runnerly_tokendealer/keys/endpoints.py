@@ -39,7 +39,9 @@ class Rotation(BaseModel):
     response_model=JsonWebKeySet,
     summary="The public keys that verify Runnerly's access tokens.",
 )
-async def get_jwks(session: ReadSessionDep, keyring: KeyRingDep, response: Response) -> JsonWebKeySet:
+async def get_jwks(
+    session: ReadSessionDep, keyring: KeyRingDep, response: Response
+) -> JsonWebKeySet:
     response.headers["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE_SECONDS}"
     return JsonWebKeySet.model_validate(await keyring.jwks(session, utcnow()))
 

@@ -28,7 +28,7 @@ def sign_access_token(
     ttl: timedelta,
     session_id: str | None = None,
 ) -> str:
-    """A signed access token carrying ``iss aud sub exp iat nbf jti scope client_id`` (+ ``sid``)."""
+    """A signed token with ``iss aud sub exp iat nbf jti scope client_id`` (and ``sid``)."""
     issued = int(now.timestamp())
     claims: dict[str, object] = {
         "iss": issuer,

@@ -1,4 +1,4 @@
-"""Client authentication: HTTP Basic (``client_secret_basic``) or form fields (``client_secret_post``)."""
+"""Client authentication: HTTP Basic (client_secret_basic) or the form (client_secret_post)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_tokendealer.models import RefreshToken, RefreshTokenFamily
@@ -61,3 +61,12 @@ async def revoke_subject(session: AsyncSession, subject: str, now: datetime, rea
         .values(revoked_at=now, revoked_reason=reason)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def delete_subject(session: AsyncSession, subject: str) -> None:
+    """Forget every login session of a runner (their refresh tokens go with them)."""
+    families = select(RefreshTokenFamily.id).where(RefreshTokenFamily.subject == subject)
+    # Explicit child delete: SQLite enforces ON DELETE CASCADE only with the
+    # foreign-keys pragma, which a hand-opened connection may lack.
+    await session.execute(delete(RefreshToken).where(RefreshToken.family_id.in_(families)))
+    await session.execute(delete(RefreshTokenFamily).where(RefreshTokenFamily.subject == subject))

@@ -11,7 +11,7 @@ class TokenResponse(BaseModel):
     """RFC 6749 §5.1."""
 
     access_token: str
-    token_type: Literal["Bearer"] = "Bearer"
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105  # RFC 6750 token type, not a secret
     expires_in: int = Field(description="Seconds until the access token expires.")
     scope: str
     refresh_token: str | None = None

@@ -248,3 +248,8 @@ async def revoke(
 async def revoke_runner_sessions(session: AsyncSession, runner_id: str, now: datetime) -> int:
     """End every login session of a runner (account deleted, password reset)."""
     return await repository.revoke_subject(session, runner_id, now, "runner")
+
+
+async def forget_runner(session: AsyncSession, runner_id: str) -> None:
+    """Delete everything the token dealer holds about a runner."""
+    await repository.delete_subject(session, runner_id)

@@ -1,0 +1,39 @@
+# The few commands a newcomer needs. Everything runs through uv, which is
+# installed on first use into .tools/ when it is not already on PATH.
+
+UV_VERSION := 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: up test test-fast lint format bench tools clean
+
+up: $(UV)                      ## start the whole system on this machine (Ctrl-C stops it)
+	$(UV) run runnerly up
+
+test: $(UV)                    ## run the whole test suite
+	$(UV) run pytest $(PYTEST_ARGS)
+
+test-fast: $(UV)               ## the suite without the slow end-to-end tests
+	$(UV) run pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: $(UV)                    ## formatting, lint, types and import contracts
+	$(UV) run ruff format --check .
+	$(UV) run ruff check .
+	$(UV) run mypy
+	$(UV) run lint-imports
+
+format: $(UV)                  ## apply formatting and safe lint fixes
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+bench: $(UV)                   ## run the benchmarks (see bench/README.md)
+	$(UV) run python -m bench.run
+
+tools: $(UV)
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+clean:                         ## remove local state (databases, mail, broker store)
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,93 @@
+"""FastAPI dependencies: who is calling, and may they do this?
+
+::
+
+    @router.get("/v1/runs")
+    async def list_runs(runner: CurrentRunner) -> ...               # a runner's own data
+
+    @router.post("/v1/internal/credentials/check")
+    async def check(caller: Annotated[Claims, Depends(require_scope("users:credentials"))]) -> ...
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from runnerly_kit.auth._claims import RUNNER_SCOPE, Claims, Runner
+from runnerly_kit.errors import Forbidden, NotFound, Unauthenticated
+from runnerly_kit.runtime import get_runtime
+
+# auto_error=False: a missing token is answered by our own envelope, not FastAPI's.
+# The scheme still appears in the OpenAPI document, so generated clients send the header.
+_bearer = HTTPBearer(auto_error=False, bearerFormat="JWT")
+
+
+async def current_claims(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Claims:
+    """The claims of the request's bearer token, verified; 401 without a valid one."""
+    if credentials is None:
+        # RFC 6750 §3.1: no error code when the request carried no credentials at all.
+        raise Unauthenticated(
+            "An access token is required.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return await get_runtime(request).verifier.verify(credentials.credentials)
+
+
+CurrentClaims = Annotated[Claims, Depends(current_claims)]
+"""Any valid bearer token: a runner's or a service's."""
+
+
+def _insufficient_scope(message: str, scope: str) -> Forbidden:
+    return Forbidden(
+        message,
+        details={"required_scope": scope},
+        headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+    )
+
+
+async def current_runner(claims: CurrentClaims) -> Runner:
+    """The runner whose token this is; 403 for a service's token."""
+    if not claims.has_scope(RUNNER_SCOPE):
+        raise _insufficient_scope("This endpoint is for runners.", RUNNER_SCOPE)
+    return Runner(id=claims.subject, claims=claims)
+
+
+CurrentRunner = Annotated[Runner, Depends(current_runner)]
+"""A runner's token (scope ``runner``); ``Runner.id`` is the token's subject."""
+
+
+def require_scope(scope: str) -> Callable[[Claims], Awaitable[Claims]]:
+    """A dependency for "a caller holding ``scope``" (usually a calling service); 403 otherwise.
+
+    Use as ``Annotated[Claims, Depends(require_scope("users:credentials"))]``.
+    """
+
+    async def dependency(claims: CurrentClaims) -> Claims:
+        if not claims.has_scope(scope):
+            raise _insufficient_scope(f"The scope {scope!r} is required.", scope)
+        return claims
+
+    dependency.__name__ = f"require_scope_{scope}"
+    return dependency
+
+
+def ensure_owner(runner: Runner, owner_id: str | uuid.UUID, *, conceal: bool = True) -> None:
+    """Refuse access to data that belongs to another runner.
+
+    By default the answer is 404, as if the thing did not exist, so that one
+    runner cannot learn which ids another runner's data has. With
+    ``conceal=False`` (the id is the runner's own, e.g. in ``/v1/runners/{id}``)
+    it is 403.
+    """
+    if runner.id == str(owner_id):
+        return
+    if conceal:
+        raise NotFound("Not found.")
+    raise Forbidden("This belongs to another runner.")

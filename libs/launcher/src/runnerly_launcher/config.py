@@ -1,0 +1,190 @@
+"""The launcher's configuration: data folder, ports and URLs, read from ``RUNNERLY_*`` variables.
+
+Every value has a default that works on a laptop; every default can be changed:
+
+=================================  =====================================================
+``RUNNERLY_DATA_DIR``              data folder (default ``./var``)
+``RUNNERLY_NATS_PORT``             port of the embedded broker (default 8790)
+``RUNNERLY_NATS_URL``              an external broker; when set, none is started
+``RUNNERLY_<SERVICE>_PORT``        a service's port (default: its manifest's port)
+``RUNNERLY_LOG_JSON``              JSON logs instead of readable ones (default false)
+``RUNNERLY_SHUTDOWN_GRACE_SECONDS``  time uvicorn gives in-flight requests (default 3)
+``RUNNERLY_READY_TIMEOUT_SECONDS``   how long ``up`` waits for ``/readyz`` (default 60)
+=================================  =====================================================
+
+A service's own ``<PREFIX>PORT`` (``TOKENDEALER_PORT``) is honoured too, so the
+launcher always probes the port the service really listens on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from runnerly_kit.manifest import ServiceManifest
+from runnerly_kit.settings import EMBEDDED_NATS_PORT, TOKENDEALER_PORT
+
+#: Everything the launcher starts listens on loopback only.
+HOST = "127.0.0.1"
+#: The service that issues tokens; it alone receives the clients list and the key secret.
+TOKEN_DEALER = "tokendealer"  # noqa: S105  # a service name, not a secret
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+class ConfigError(ValueError):
+    """A ``RUNNERLY_*`` variable is invalid; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceEndpoint:
+    """A service and the port it listens on."""
+
+    manifest: ServiceManifest
+    port: int
+
+    @property
+    def name(self) -> str:
+        """The service's name, e.g. ``tokendealer``."""
+        return self.manifest.name
+
+    @property
+    def url(self) -> str:
+        """Its base URL, e.g. ``http://127.0.0.1:8701``."""
+        return f"http://{HOST}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class LauncherConfig:
+    """Where everything lives and listens. Build it with :func:`load_config`."""
+
+    data_dir: Path
+    nats_port: int
+    #: An operator's broker; ``None`` means the launcher runs its own.
+    external_nats_url: str | None
+    log_json: bool
+    shutdown_grace_seconds: int
+    ready_timeout_seconds: float
+    #: Every installed service, in start order.
+    services: tuple[ServiceEndpoint, ...]
+
+    @property
+    def starts_broker(self) -> bool:
+        """True unless ``RUNNERLY_NATS_URL`` points at a broker run by someone else."""
+        return self.external_nats_url is None
+
+    @property
+    def nats_url(self) -> str:
+        """The broker every service connects to."""
+        return self.external_nats_url or f"nats://{HOST}:{self.nats_port}"
+
+    @property
+    def nats_store_dir(self) -> Path:
+        """The embedded broker's JetStream store."""
+        return self.data_dir / "nats"
+
+    @property
+    def secrets_file(self) -> Path:
+        """Generated client secrets and the token dealer's key-encryption secret."""
+        return self.data_dir / "secrets.json"
+
+    @property
+    def tokendealer_url(self) -> str:
+        """Where services fetch tokens and the JWKS, even when the token dealer is not selected."""
+        for endpoint in self.services:
+            if endpoint.name == TOKEN_DEALER:
+                return endpoint.url
+        return f"http://{HOST}:{TOKENDEALER_PORT}"
+
+    def select(self, names: Sequence[str]) -> tuple[ServiceEndpoint, ...]:
+        """The named services (all of them when ``names`` is empty), in start order."""
+        known = {endpoint.name for endpoint in self.services}
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            installed = ", ".join(sorted(known)) or "none"
+            raise ConfigError(f"unknown service {', '.join(unknown)}; installed: {installed}")
+        return tuple(e for e in self.services if not names or e.name in names)
+
+
+def port_variable(service: str) -> str:
+    """The variable that sets a service's port: ``RUNNERLY_TOKENDEALER_PORT``."""
+    return f"RUNNERLY_{re.sub(r'[^A-Z0-9]', '_', service.upper())}_PORT"
+
+
+def load_config(
+    manifests: Iterable[ServiceManifest], environ: Mapping[str, str], *, cwd: Path | None = None
+) -> LauncherConfig:
+    """Read the launcher's configuration; raise :class:`ConfigError` naming a bad variable."""
+    data_dir = Path(environ.get("RUNNERLY_DATA_DIR") or "var")
+    if not data_dir.is_absolute():
+        data_dir = (cwd or Path.cwd()) / data_dir
+    external = environ.get("RUNNERLY_NATS_URL") or None
+    config = LauncherConfig(
+        data_dir=data_dir,
+        nats_port=_port(environ, "RUNNERLY_NATS_PORT", EMBEDDED_NATS_PORT),
+        external_nats_url=external,
+        log_json=_flag(environ, "RUNNERLY_LOG_JSON", default=False),
+        shutdown_grace_seconds=int(_number(environ, "RUNNERLY_SHUTDOWN_GRACE_SECONDS", 3)),
+        ready_timeout_seconds=_number(environ, "RUNNERLY_READY_TIMEOUT_SECONDS", 60),
+        services=tuple(_endpoint(m, environ) for m in manifests),
+    )
+    _refuse_shared_ports(config)
+    return config
+
+
+def _endpoint(manifest: ServiceManifest, environ: Mapping[str, str]) -> ServiceEndpoint:
+    own = _port(environ, f"{manifest.env_prefix}PORT", manifest.default_port)
+    return ServiceEndpoint(manifest, _port(environ, port_variable(manifest.name), own))
+
+
+def _refuse_shared_ports(config: LauncherConfig) -> None:
+    owners: dict[int, str] = {}
+    if config.starts_broker:
+        owners[config.nats_port] = "the broker (RUNNERLY_NATS_PORT)"
+    for endpoint in config.services:
+        owner = f"{endpoint.name} ({port_variable(endpoint.name)})"
+        if endpoint.port in owners:
+            other = owners[endpoint.port]
+            raise ConfigError(f"port {endpoint.port} is given to both {other} and {owner}")
+        owners[endpoint.port] = owner
+
+
+def _port(environ: Mapping[str, str], variable: str, default: int) -> int:
+    raw = environ.get(variable)
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise ConfigError(f"{variable}={raw!r} is not a TCP port (1-65535)")
+    return port
+
+
+def _number(environ: Mapping[str, str], variable: str, default: float) -> float:
+    raw = environ.get(variable)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{variable}={raw!r} is not a number of seconds")
+    return value
+
+
+def _flag(environ: Mapping[str, str], variable: str, *, default: bool) -> bool:
+    raw = environ.get(variable)
+    if raw is None:
+        return default
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() in _FALSE:
+        return False
+    raise ConfigError(f"{variable}={raw!r} is not a boolean (true/false)")

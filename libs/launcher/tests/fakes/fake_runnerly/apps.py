@@ -1,0 +1,80 @@
+"""The fake services' apps: ``/readyz`` like a real service, and ``/env`` to show what they were given."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import sqlite3
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+_SQLITE_PREFIX = "sqlite+aiosqlite:///"
+
+
+def create_alpha() -> Starlette:
+    """``alpha``: has a database (migrated by the launcher) and uses the broker."""
+    return _create("ALPHA_", has_database=True)
+
+
+def create_beta() -> Starlette:
+    """``beta``: no database, uses the broker."""
+    return _create("BETA_", has_database=False)
+
+
+def _create(prefix: str, *, has_database: bool) -> Starlette:
+    if os.environ.get(f"{prefix}FAIL_AT_START"):
+        raise RuntimeError(f"{prefix}FAIL_AT_START is set")
+
+    async def readyz(_request: Request) -> JSONResponse:
+        checks = {"broker": await _broker_answers(os.environ[f"{prefix}NATS_URL"])}
+        if has_database:
+            checks["database"] = _migrated(os.environ[f"{prefix}DATABASE_URL"])
+        ready = all(state == "ok" for state in checks.values())
+        return JSONResponse({"checks": checks}, status_code=200 if ready else 503)
+
+    async def env(_request: Request) -> JSONResponse:
+        # Values are hashed: the test asks "is this secret anywhere in my
+        # environment?" without the fake ever echoing a secret back.
+        return JSONResponse(
+            {
+                "names": sorted(os.environ),
+                "value_hashes": sorted({_sha256(value) for value in os.environ.values()}),
+                "settings": {
+                    name: value
+                    for name, value in os.environ.items()
+                    if name.startswith(prefix) and not name.endswith("SECRET")
+                },
+                "client_secret_sha256": _sha256(os.environ.get(f"{prefix}CLIENT_SECRET", "")),
+            }
+        )
+
+    return Starlette(routes=[Route("/readyz", readyz), Route("/env", env)])
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+async def _broker_answers(url: str) -> str:
+    split = urlsplit(url)
+    try:
+        _reader, writer = await asyncio.open_connection(split.hostname, split.port)
+    except OSError as exc:
+        return f"unavailable: {type(exc).__name__}"
+    writer.close()
+    return "ok"
+
+
+def _migrated(url: str) -> str:
+    path = url.removeprefix(_SQLITE_PREFIX)
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            connection.execute("SELECT count(*) FROM greeting").fetchone()
+    except sqlite3.Error as exc:
+        return f"unavailable: {exc}"
+    return "ok"

@@ -1,0 +1,159 @@
+"""What each service process is given: its settings, its own secret only, and its command."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+from runnerly_kit.manifest import ServiceManifest
+
+from runnerly_launcher.config import LauncherConfig, load_config
+from runnerly_launcher.credentials import Credentials, load_or_create
+from runnerly_launcher.environment import clients_json, service_command, service_environment
+
+TOKENDEALER = ServiceManifest(
+    name="tokendealer",
+    app_factory="runnerly_tokendealer.main:create_app",
+    env_prefix="TOKENDEALER_",
+    default_port=8701,
+    start_order=0,
+)
+
+
+@pytest.fixture
+def system(fake_manifests, tmp_path: Path) -> tuple[LauncherConfig, Credentials]:
+    alpha, beta = fake_manifests
+    environ = {
+        "RUNNERLY_DATA_DIR": str(tmp_path / "var"),
+        "RUNNERLY_NATS_PORT": "18790",
+        "RUNNERLY_TOKENDEALER_PORT": "18701",
+        "RUNNERLY_ALPHA_PORT": "18771",
+        "RUNNERLY_BETA_PORT": "18772",
+    }
+    config = load_config([TOKENDEALER, alpha, beta], environ)
+    credentials = load_or_create(config.secrets_file, [e.name for e in config.services])
+    return config, credentials
+
+
+def _environment(
+    system: tuple[LauncherConfig, Credentials], name: str, environ: dict[str, str] | None = None
+) -> dict[str, str]:
+    config, credentials = system
+    (endpoint,) = config.select([name])
+    return service_environment(endpoint, config, credentials, environ or {})
+
+
+def test_a_service_is_told_where_everything_is(system, tmp_path: Path):
+    """A service gets its port, its SQLite database under the data folder, the broker, the
+    token dealer, its client id and secret, development mode and readable logs."""
+    _, credentials = system
+    env = _environment(system, "alpha")
+
+    assert env["ALPHA_PORT"] == "18771"
+    assert env["ALPHA_HOST"] == "127.0.0.1"
+    assert env["ALPHA_DATA_DIR"] == str(tmp_path / "var")
+    assert env["ALPHA_DATABASE_URL"] == f"sqlite+aiosqlite:///{tmp_path / 'var' / 'alpha' / 'alpha.db'}"
+    assert env["ALPHA_NATS_URL"] == "nats://127.0.0.1:18790"
+    assert env["ALPHA_TOKENDEALER_URL"] == "http://127.0.0.1:18701"
+    assert env["ALPHA_CLIENT_ID"] == "alpha"
+    assert env["ALPHA_CLIENT_SECRET"] == credentials.client_secrets["alpha"]
+    assert env["ALPHA_ENVIRONMENT"] == "development"
+    assert env["ALPHA_LOG_JSON"] == "false"
+
+
+def test_no_service_sees_another_services_secret(system):
+    """A service's environment holds its own client secret and no other: neither a peer's
+    client secret nor the token dealer's key-encryption secret."""
+    _, credentials = system
+    for name in ("alpha", "beta"):
+        values = set(_environment(system, name).values())
+        others = {s for n, s in credentials.client_secrets.items() if n != name}
+        assert credentials.client_secrets[name] in values
+        assert not values & others
+        assert credentials.key_encryption_secret not in values
+
+
+def test_a_peers_variables_set_by_the_user_stay_with_that_peer(system):
+    """Variables the user set for one service (``BETA_...``) are not passed to another,
+    while general variables (PATH...) are passed to all."""
+    environ = {"BETA_CLIENT_SECRET": "beta-secret-from-the-user", "PATH": "/usr/bin"}
+    alpha_env = _environment(system, "alpha", environ)
+    beta_env = _environment(system, "beta", environ)
+
+    assert not any(name.startswith("BETA_") for name in alpha_env)
+    assert alpha_env["PATH"] == "/usr/bin"
+    assert beta_env["BETA_CLIENT_SECRET"] == "beta-secret-from-the-user"
+
+
+def test_what_the_user_set_wins(system):
+    """A variable already in the user's environment is passed as is, not replaced."""
+    environ = {"ALPHA_LOG_JSON": "true", "ALPHA_DATABASE_URL": "postgresql+asyncpg://db/alpha"}
+    env = _environment(system, "alpha", environ)
+
+    assert env["ALPHA_LOG_JSON"] == "true"
+    assert env["ALPHA_DATABASE_URL"] == "postgresql+asyncpg://db/alpha"
+
+
+def test_the_token_dealer_gets_the_key_secret_and_every_clients_hash(system):
+    """The token dealer alone gets the key-encryption secret and the list of clients: one per
+    service, with the sha256 of its secret and its manifest's scopes, never the secret itself."""
+    _, credentials = system
+    env = _environment(system, "tokendealer")
+    clients = json.loads(env["TOKENDEALER_CLIENTS"])
+
+    assert env["TOKENDEALER_KEY_ENCRYPTION_SECRET"] == credentials.key_encryption_secret
+    assert [c["client_id"] for c in clients] == ["tokendealer", "alpha", "beta"]
+    for client in clients:
+        secret = credentials.client_secrets[client["client_id"]]
+        assert client["secret_hash"] == "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
+        assert secret not in env["TOKENDEALER_CLIENTS"]
+    assert clients[1]["scopes"] == ["beta:read"]
+    assert "TOKENDEALER_CLIENTS" not in _environment(system, "alpha")
+
+
+def test_the_clients_list_uses_the_secret_a_user_set(system):
+    """When the user sets a service's client secret, the token dealer is given its hash, so the
+    service can still get tokens."""
+    config, credentials = system
+    environ = {"ALPHA_CLIENT_SECRET": "a-secret-the-operator-chose", "ALPHA_CLIENT_ID": "alpha-1"}
+    alpha = next(c for c in json.loads(clients_json(config, credentials, environ)) if c["client_id"] == "alpha-1")
+
+    assert alpha["secret_hash"] == "sha256:" + hashlib.sha256(b"a-secret-the-operator-chose").hexdigest()
+
+
+def test_the_token_dealer_accepts_the_clients_list():
+    """The clients list parses with the token dealer's own settings, and each service's secret
+    matches its entry (the launcher and the token dealer agree on the format)."""
+    settings_module = pytest.importorskip("runnerly_tokendealer.settings")
+    config = load_config([TOKENDEALER], {})
+    credentials = Credentials({"tokendealer": "s" * 43}, "k" * 43)
+    env = service_environment(config.services[0], config, credentials, {})
+    settings = settings_module.TokenDealerSettings(
+        clients=json.loads(env["TOKENDEALER_CLIENTS"]),
+        key_encryption_secret=env["TOKENDEALER_KEY_ENCRYPTION_SECRET"],
+    )
+    client = settings.client("tokendealer")
+
+    assert client is not None
+    assert client.secret_matches("s" * 43)
+
+
+def test_a_service_runs_as_one_uvicorn_worker_of_its_app_factory(system):
+    """The command is uvicorn with --factory on the manifest's app factory, on the service's
+    port, one worker, a graceful-shutdown timeout, no access log, run by this Python."""
+    config, _ = system
+    (alpha,) = config.select(["alpha"])
+    command = service_command(alpha, config)
+    argv = shlex.split(command)
+
+    assert argv[:4] == ["exec", sys.executable, "-m", "uvicorn"]
+    assert argv[argv.index("--factory") + 1] == "fake_runnerly.apps:create_alpha"
+    assert argv[argv.index("--port") + 1] == "18771"
+    assert argv[argv.index("--host") + 1] == "127.0.0.1"
+    assert argv[argv.index("--workers") + 1] == "1"
+    assert argv[argv.index("--timeout-graceful-shutdown") + 1] == str(config.shutdown_grace_seconds)
+    assert "--no-access-log" in argv

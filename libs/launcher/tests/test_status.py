@@ -1,0 +1,149 @@
+"""``runnerly status``: run for real against tiny servers and a real NATS server on free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from runnerly_kit.testing.nats import NatsServer
+from runnerly_kit.testing.servers import serve
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+RUNNERLY = str(Path(sys.executable).parent / "runnerly")
+
+
+def _service(status: int, checks: dict[str, str] | None = None) -> Starlette:
+    """A stand-in service whose ``/readyz`` answers ``status``, like the kit's does."""
+
+    async def readyz(_request: Request) -> JSONResponse:
+        return JSONResponse({"checks": checks or {}}, status_code=status)
+
+    return Starlette(routes=[Route("/readyz", readyz)])
+
+
+async def _status(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    # The servers run in this test's loop, so the command runs without blocking it.
+    process = await asyncio.create_subprocess_exec(
+        RUNNERLY, "status", *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def _by_name(body: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {entry["name"]: entry for entry in body["services"]}
+
+
+async def test_status_json_lists_name_url_and_health_and_exits_0_when_all_are_up(
+    launcher_env, nats_server: NatsServer
+):
+    """When the broker and every service are up, ``status --json`` says so for each, with its
+    base URL, and exits 0."""
+    env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
+    alpha_port, beta_port = int(env["RUNNERLY_ALPHA_PORT"]), int(env["RUNNERLY_BETA_PORT"])
+    async with serve(_service(200), port=alpha_port), serve(_service(200), port=beta_port):
+        code, out, _ = await _status("alpha", "beta", "--json", env=env)
+
+    body = json.loads(out)
+    assert code == 0
+    assert body["healthy"] is True
+    assert body["services"] == [
+        {
+            "name": "broker",
+            "url": f"nats://127.0.0.1:{nats_server.port}",
+            "health": "up",
+            "detail": body["services"][0]["detail"],
+        },
+        {"name": "alpha", "url": f"http://127.0.0.1:{alpha_port}", "health": "up", "detail": "ready"},
+        {"name": "beta", "url": f"http://127.0.0.1:{beta_port}", "health": "up", "detail": "ready"},
+    ]
+    assert body["services"][0]["detail"].startswith("nats-server ")
+
+
+async def test_status_exits_1_and_says_why_when_something_is_down(
+    launcher_env, nats_server: NatsServer
+):
+    """A service answering 503 is down with its failing checks, one not listening is down with
+    "connection refused", and the exit code is 1; with no names, every installed service is checked."""
+    env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
+    failing = _service(503, {"database": "ok", "broker": "unavailable: TimeoutError"})
+    async with serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])), serve(
+        failing, port=int(env["RUNNERLY_BETA_PORT"])
+    ):
+        code, out, _ = await _status("--json", env=env)
+
+    services = _by_name(json.loads(out))
+    assert code == 1
+    assert {"broker", "alpha", "beta", "tokendealer"} <= services.keys()
+    assert services["alpha"]["health"] == "up"
+    assert services["beta"]["health"] == "down"
+    assert services["beta"]["detail"] == "HTTP 503 (broker: unavailable: TimeoutError)"
+    assert services["tokendealer"]["health"] == "down"
+    assert services["tokendealer"]["detail"] == "connection refused"
+
+
+async def test_a_broker_that_does_not_answer_is_down(launcher_env):
+    """With nothing on the broker's port, the broker is reported down and the exit code is 1."""
+    async with serve(_service(200), port=int(launcher_env["RUNNERLY_ALPHA_PORT"])):
+        code, out, _ = await _status("alpha", "--json", env=launcher_env)
+
+    services = _by_name(json.loads(out))
+    assert code == 1
+    assert services["broker"] == {
+        "name": "broker",
+        "url": f"nats://127.0.0.1:{launcher_env['RUNNERLY_NATS_PORT']}",
+        "health": "down",
+        "detail": "connection refused",
+    }
+    assert services["alpha"]["health"] == "up"
+
+
+async def test_an_external_broker_is_checked_and_shown_without_its_password(
+    launcher_env, nats_server: NatsServer
+):
+    """With RUNNERLY_NATS_URL, that broker is the one checked, and its user and password never
+    appear in the output."""
+    env = {**launcher_env, "RUNNERLY_NATS_URL": f"nats://ops:hunter2@127.0.0.1:{nats_server.port}"}
+    async with serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])):
+        code, out, _ = await _status("alpha", "--json", env=env)
+
+    assert code == 0
+    assert "hunter2" not in out
+    assert _by_name(json.loads(out))["broker"]["url"] == f"nats://127.0.0.1:{nats_server.port}"
+
+
+async def test_the_table_shows_one_aligned_row_per_component(launcher_env, nats_server: NatsServer):
+    """Without --json, status prints a table with a header and a row for the broker and for
+    each service, marking what is down."""
+    env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
+    async with serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])):
+        code, out, _ = await _status("alpha", "beta", env=env)
+
+    header, broker, alpha, beta = out.splitlines()
+    assert code == 1
+    assert header.split() == ["NAME", "URL", "HEALTH", "DETAIL"]
+    assert broker.split()[:3] == ["broker", f"nats://127.0.0.1:{nats_server.port}", "up"]
+    assert alpha.split() == ["alpha", f"http://127.0.0.1:{env['RUNNERLY_ALPHA_PORT']}", "up", "ready"]
+    assert beta.split()[2:] == ["DOWN", "connection", "refused"]
+    assert len({line.index("http") if "http" in line else line.index("nats") for line in out.splitlines()[1:]}) == 1
+
+
+@pytest.mark.parametrize("command", ["status", "migrate", "up"])
+async def test_an_unknown_service_name_is_refused(launcher_env, command: str):
+    """Naming a service that is not installed exits 2 and lists the installed ones."""
+    process = await asyncio.create_subprocess_exec(
+        RUNNERLY, command, "gamma", env=launcher_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _, err = await process.communicate()
+
+    assert process.returncode == 2
+    assert "unknown service gamma; installed: alpha, beta" in err.decode()

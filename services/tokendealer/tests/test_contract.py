@@ -1,0 +1,28 @@
+"""The token dealer's OpenAPI contract holds under generated requests (schemathesis)."""
+
+from __future__ import annotations
+
+from runnerly_kit.testing.contract import check_contract
+
+from .support import TokenDealer, basic
+
+
+async def test_schemathesis_finds_no_server_error(tokendealer: TokenDealer) -> None:
+    """No 5xx and no response off its documented schema, with and without client credentials."""
+    await check_contract(tokendealer.url)
+    await check_contract(tokendealer.url, headers=basic("runs"))
+
+
+async def test_the_document_is_openapi_3_1_with_stable_operation_ids(
+    tokendealer: TokenDealer,
+) -> None:
+    """Every operation has the id of its handler, so generated clients stay stable."""
+    document = (await tokendealer.http.get("/openapi.json")).json()
+
+    assert document["openapi"].startswith("3.1")
+    ids = {
+        operation["operationId"]
+        for path in document["paths"].values()
+        for operation in path.values()
+    }
+    assert {"issue_token", "revoke_token", "get_jwks", "rotate_keys", "healthz", "readyz"} <= ids
