@@ -1,8 +1,9 @@
-"""Fixtures for the launcher's tests: the fake services, free ports, and ``runnerly`` run for real."""
+"""Launcher test fixtures: the fake services, free ports, and ``runnerly`` run for real."""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+
 from runnerly_kit.manifest import ServiceManifest
 from runnerly_kit.testing.ports import free_port
 
@@ -39,15 +41,15 @@ def free_ports(count: int) -> list[int]:
 def fake_manifests(monkeypatch: pytest.MonkeyPatch) -> tuple[ServiceManifest, ServiceManifest]:
     """The ``alpha`` and ``beta`` manifests, with their package importable in this process."""
     monkeypatch.syspath_prepend(str(FAKES))
-    from fake_runnerly.manifests import ALPHA, BETA
-
-    return ALPHA, BETA
+    manifests = importlib.import_module("fake_runnerly.manifests")
+    return manifests.ALPHA, manifests.BETA
 
 
 @pytest.fixture
 def launcher_env(tmp_path: Path) -> dict[str, str]:
     """An environment for ``runnerly``: fake services visible, a fresh data folder, free ports."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNNERLY_", "ALPHA_", "BETA_"))}
+    ours = ("RUNNERLY_", "ALPHA_", "BETA_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(FAKES), env.get("PYTHONPATH")]))
     env["RUNNERLY_DATA_DIR"] = str(tmp_path / "var")
     env.update(zip(PORT_VARIABLES, map(str, free_ports(len(PORT_VARIABLES))), strict=True))
@@ -91,10 +93,11 @@ class Launcher:
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self._lines.append(line)
-                self._changed.notify_all()
+        with self.process.stdout:
+            for line in self.process.stdout:
+                with self._changed:
+                    self._lines.append(line)
+                    self._changed.notify_all()
         with self._changed:
             self._lines.append("")  # end of output
             self._changed.notify_all()

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from runnerly_launcher.credentials import CredentialsError, load_or_create
+from runnerly_launcher.credentials import load_or_create
+from runnerly_launcher.errors import CredentialsError
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_first_run_writes_a_private_file_in_a_private_folder(tmp_path: Path):
+def test_first_run_writes_a_private_file_in_a_private_folder(tmp_path: Path) -> None:
     """On first use the secrets file is created with mode 0600 in a folder created with 0700."""
     path = tmp_path / "var" / "secrets.json"
     load_or_create(path, ["tokendealer", "alpha"])
@@ -25,7 +26,7 @@ def test_first_run_writes_a_private_file_in_a_private_folder(tmp_path: Path):
     assert [p.name for p in path.parent.iterdir()] == ["secrets.json"]  # no temporary file left
 
 
-def test_each_service_gets_its_own_random_secret(tmp_path: Path):
+def test_each_service_gets_its_own_random_secret(tmp_path: Path) -> None:
     """Every service has a distinct, long random secret, and the key-encryption secret is yet
     another one."""
     credentials = load_or_create(tmp_path / "secrets.json", ["tokendealer", "alpha", "beta"])
@@ -36,7 +37,7 @@ def test_each_service_gets_its_own_random_secret(tmp_path: Path):
     assert all(len(value) >= 32 for value in values)
 
 
-def test_secrets_are_stable_across_runs(tmp_path: Path):
+def test_secrets_are_stable_across_runs(tmp_path: Path) -> None:
     """A second run reads the same secrets back instead of generating new ones."""
     path = tmp_path / "secrets.json"
     first = load_or_create(path, ["tokendealer", "alpha"])
@@ -45,7 +46,7 @@ def test_secrets_are_stable_across_runs(tmp_path: Path):
     assert second == first
 
 
-def test_a_service_installed_later_gets_a_secret_and_the_others_keep_theirs(tmp_path: Path):
+def test_a_service_installed_later_gets_a_secret_and_the_others_keep_theirs(tmp_path: Path) -> None:
     """Adding a service adds its secret to the file without changing existing ones."""
     path = tmp_path / "secrets.json"
     before = load_or_create(path, ["tokendealer"])
@@ -57,7 +58,7 @@ def test_a_service_installed_later_gets_a_secret_and_the_others_keep_theirs(tmp_
     assert _mode(path) == 0o600
 
 
-def test_a_loosened_file_is_made_private_again(tmp_path: Path):
+def test_a_loosened_file_is_made_private_again(tmp_path: Path) -> None:
     """A secrets file that became readable by others (a copy, an editor) is reset to 0600."""
     path = tmp_path / "secrets.json"
     load_or_create(path, ["alpha"])
@@ -69,19 +70,24 @@ def test_a_loosened_file_is_made_private_again(tmp_path: Path):
 
 @pytest.mark.parametrize(
     "content",
-    ["not json", "[]", '{"client_secrets": {}}', '{"client_secrets": {"a": ""}, "key_encryption_secret": "k"}'],
+    [
+        "not json",
+        "[]",
+        '{"client_secrets": {}}',
+        '{"client_secrets": {"a": ""}, "key_encryption_secret": "k"}',
+    ],
 )
-def test_an_unusable_file_is_refused_not_overwritten(tmp_path: Path, content: str):
+def test_an_unusable_file_is_refused_not_overwritten(tmp_path: Path, content: str) -> None:
     """A damaged secrets file stops the launcher with its path; it is not silently replaced,
     which would change every secret."""
     path = tmp_path / "secrets.json"
     path.write_text(content)
-    with pytest.raises(CredentialsError, match="secrets.json"):
+    with pytest.raises(CredentialsError, match=r"secrets\.json"):
         load_or_create(path, ["alpha"])
     assert path.read_text() == content
 
 
-def test_the_secrets_never_show_in_their_repr(tmp_path: Path):
+def test_the_secrets_never_show_in_their_repr(tmp_path: Path) -> None:
     """Printing or logging the credentials object shows service names, never a secret."""
     credentials = load_or_create(tmp_path / "secrets.json", ["alpha"])
     shown = repr(credentials)

@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from runnerly_kit.manifest import ServiceManifest
 
+from runnerly_kit.manifest import ServiceManifest
 from runnerly_launcher.config import LauncherConfig, load_config
 from runnerly_launcher.credentials import Credentials, load_or_create
 from runnerly_launcher.environment import clients_json, service_command, service_environment
+
+Manifests = tuple[ServiceManifest, ServiceManifest]
+System = tuple[LauncherConfig, Credentials]
 
 TOKENDEALER = ServiceManifest(
     name="tokendealer",
@@ -25,7 +28,7 @@ TOKENDEALER = ServiceManifest(
 
 
 @pytest.fixture
-def system(fake_manifests, tmp_path: Path) -> tuple[LauncherConfig, Credentials]:
+def system(fake_manifests: Manifests, tmp_path: Path) -> System:
     alpha, beta = fake_manifests
     environ = {
         "RUNNERLY_DATA_DIR": str(tmp_path / "var"),
@@ -40,14 +43,14 @@ def system(fake_manifests, tmp_path: Path) -> tuple[LauncherConfig, Credentials]
 
 
 def _environment(
-    system: tuple[LauncherConfig, Credentials], name: str, environ: dict[str, str] | None = None
+    system: System, name: str, environ: dict[str, str] | None = None
 ) -> dict[str, str]:
     config, credentials = system
     (endpoint,) = config.select([name])
     return service_environment(endpoint, config, credentials, environ or {})
 
 
-def test_a_service_is_told_where_everything_is(system, tmp_path: Path):
+def test_a_service_is_told_where_everything_is(system: System, tmp_path: Path) -> None:
     """A service gets its port, its SQLite database under the data folder, the broker, the
     token dealer, its client id and secret, development mode and readable logs."""
     _, credentials = system
@@ -56,7 +59,8 @@ def test_a_service_is_told_where_everything_is(system, tmp_path: Path):
     assert env["ALPHA_PORT"] == "18771"
     assert env["ALPHA_HOST"] == "127.0.0.1"
     assert env["ALPHA_DATA_DIR"] == str(tmp_path / "var")
-    assert env["ALPHA_DATABASE_URL"] == f"sqlite+aiosqlite:///{tmp_path / 'var' / 'alpha' / 'alpha.db'}"
+    database = tmp_path / "var" / "alpha" / "alpha.db"
+    assert env["ALPHA_DATABASE_URL"] == f"sqlite+aiosqlite:///{database}"
     assert env["ALPHA_NATS_URL"] == "nats://127.0.0.1:18790"
     assert env["ALPHA_TOKENDEALER_URL"] == "http://127.0.0.1:18701"
     assert env["ALPHA_CLIENT_ID"] == "alpha"
@@ -65,7 +69,7 @@ def test_a_service_is_told_where_everything_is(system, tmp_path: Path):
     assert env["ALPHA_LOG_JSON"] == "false"
 
 
-def test_no_service_sees_another_services_secret(system):
+def test_no_service_sees_another_services_secret(system: System) -> None:
     """A service's environment holds its own client secret and no other: neither a peer's
     client secret nor the token dealer's key-encryption secret."""
     _, credentials = system
@@ -77,7 +81,7 @@ def test_no_service_sees_another_services_secret(system):
         assert credentials.key_encryption_secret not in values
 
 
-def test_a_peers_variables_set_by_the_user_stay_with_that_peer(system):
+def test_a_peers_variables_set_by_the_user_stay_with_that_peer(system: System) -> None:
     """Variables the user set for one service (``BETA_...``) are not passed to another,
     while general variables (PATH...) are passed to all."""
     environ = {"BETA_CLIENT_SECRET": "beta-secret-from-the-user", "PATH": "/usr/bin"}
@@ -89,7 +93,7 @@ def test_a_peers_variables_set_by_the_user_stay_with_that_peer(system):
     assert beta_env["BETA_CLIENT_SECRET"] == "beta-secret-from-the-user"
 
 
-def test_what_the_user_set_wins(system):
+def test_what_the_user_set_wins(system: System) -> None:
     """A variable already in the user's environment is passed as is, not replaced."""
     environ = {"ALPHA_LOG_JSON": "true", "ALPHA_DATABASE_URL": "postgresql+asyncpg://db/alpha"}
     env = _environment(system, "alpha", environ)
@@ -98,7 +102,7 @@ def test_what_the_user_set_wins(system):
     assert env["ALPHA_DATABASE_URL"] == "postgresql+asyncpg://db/alpha"
 
 
-def test_the_token_dealer_gets_the_key_secret_and_every_clients_hash(system):
+def test_the_token_dealer_gets_the_key_secret_and_every_clients_hash(system: System) -> None:
     """The token dealer alone gets the key-encryption secret and the list of clients: one per
     service, with the sha256 of its secret and its manifest's scopes, never the secret itself."""
     _, credentials = system
@@ -115,17 +119,19 @@ def test_the_token_dealer_gets_the_key_secret_and_every_clients_hash(system):
     assert "TOKENDEALER_CLIENTS" not in _environment(system, "alpha")
 
 
-def test_the_clients_list_uses_the_secret_a_user_set(system):
+def test_the_clients_list_uses_the_secret_a_user_set(system: System) -> None:
     """When the user sets a service's client secret, the token dealer is given its hash, so the
     service can still get tokens."""
     config, credentials = system
     environ = {"ALPHA_CLIENT_SECRET": "a-secret-the-operator-chose", "ALPHA_CLIENT_ID": "alpha-1"}
-    alpha = next(c for c in json.loads(clients_json(config, credentials, environ)) if c["client_id"] == "alpha-1")
+    clients = json.loads(clients_json(config, credentials, environ))
+    alpha = next(c for c in clients if c["client_id"] == "alpha-1")
 
-    assert alpha["secret_hash"] == "sha256:" + hashlib.sha256(b"a-secret-the-operator-chose").hexdigest()
+    digest = hashlib.sha256(b"a-secret-the-operator-chose").hexdigest()
+    assert alpha["secret_hash"] == f"sha256:{digest}"
 
 
-def test_the_token_dealer_accepts_the_clients_list():
+def test_the_token_dealer_accepts_the_clients_list() -> None:
     """The clients list parses with the token dealer's own settings, and each service's secret
     matches its entry (the launcher and the token dealer agree on the format)."""
     settings_module = pytest.importorskip("runnerly_tokendealer.settings")
@@ -142,7 +148,7 @@ def test_the_token_dealer_accepts_the_clients_list():
     assert client.secret_matches("s" * 43)
 
 
-def test_a_service_runs_as_one_uvicorn_worker_of_its_app_factory(system):
+def test_a_service_runs_as_one_uvicorn_worker_of_its_app_factory(system: System) -> None:
     """The command is uvicorn with --factory on the manifest's app factory, on the service's
     port, one worker, a graceful-shutdown timeout, no access log, run by this Python."""
     config, _ = system

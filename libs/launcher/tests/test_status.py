@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runnerly_kit.testing.nats import NatsServer
-from runnerly_kit.testing.servers import serve
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from runnerly_kit.testing.nats import NatsServer
+from runnerly_kit.testing.servers import serve
 
 RUNNERLY = str(Path(sys.executable).parent / "runnerly")
 
@@ -44,8 +45,8 @@ def _by_name(body: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 async def test_status_json_lists_name_url_and_health_and_exits_0_when_all_are_up(
-    launcher_env, nats_server: NatsServer
-):
+    launcher_env: dict[str, str], nats_server: NatsServer
+) -> None:
     """When the broker and every service are up, ``status --json`` says so for each, with its
     base URL, and exits 0."""
     env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
@@ -54,6 +55,7 @@ async def test_status_json_lists_name_url_and_health_and_exits_0_when_all_are_up
         code, out, _ = await _status("alpha", "beta", "--json", env=env)
 
     body = json.loads(out)
+    alpha_url, beta_url = f"http://127.0.0.1:{alpha_port}", f"http://127.0.0.1:{beta_port}"
     assert code == 0
     assert body["healthy"] is True
     assert body["services"] == [
@@ -63,21 +65,22 @@ async def test_status_json_lists_name_url_and_health_and_exits_0_when_all_are_up
             "health": "up",
             "detail": body["services"][0]["detail"],
         },
-        {"name": "alpha", "url": f"http://127.0.0.1:{alpha_port}", "health": "up", "detail": "ready"},
-        {"name": "beta", "url": f"http://127.0.0.1:{beta_port}", "health": "up", "detail": "ready"},
+        {"name": "alpha", "url": alpha_url, "health": "up", "detail": "ready"},
+        {"name": "beta", "url": beta_url, "health": "up", "detail": "ready"},
     ]
     assert body["services"][0]["detail"].startswith("nats-server ")
 
 
 async def test_status_exits_1_and_says_why_when_something_is_down(
-    launcher_env, nats_server: NatsServer
-):
+    launcher_env: dict[str, str], nats_server: NatsServer
+) -> None:
     """A service answering 503 is down with its failing checks, one not listening is down with
-    "connection refused", and the exit code is 1; with no names, every installed service is checked."""
+    "connection refused", and the exit code is 1; with no names, every service is checked."""
     env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
     failing = _service(503, {"database": "ok", "broker": "unavailable: TimeoutError"})
-    async with serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])), serve(
-        failing, port=int(env["RUNNERLY_BETA_PORT"])
+    async with (
+        serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])),
+        serve(failing, port=int(env["RUNNERLY_BETA_PORT"])),
     ):
         code, out, _ = await _status("--json", env=env)
 
@@ -91,7 +94,7 @@ async def test_status_exits_1_and_says_why_when_something_is_down(
     assert services["tokendealer"]["detail"] == "connection refused"
 
 
-async def test_a_broker_that_does_not_answer_is_down(launcher_env):
+async def test_a_broker_that_does_not_answer_is_down(launcher_env: dict[str, str]) -> None:
     """With nothing on the broker's port, the broker is reported down and the exit code is 1."""
     async with serve(_service(200), port=int(launcher_env["RUNNERLY_ALPHA_PORT"])):
         code, out, _ = await _status("alpha", "--json", env=launcher_env)
@@ -108,8 +111,8 @@ async def test_a_broker_that_does_not_answer_is_down(launcher_env):
 
 
 async def test_an_external_broker_is_checked_and_shown_without_its_password(
-    launcher_env, nats_server: NatsServer
-):
+    launcher_env: dict[str, str], nats_server: NatsServer
+) -> None:
     """With RUNNERLY_NATS_URL, that broker is the one checked, and its user and password never
     appear in the output."""
     env = {**launcher_env, "RUNNERLY_NATS_URL": f"nats://ops:hunter2@127.0.0.1:{nats_server.port}"}
@@ -121,7 +124,9 @@ async def test_an_external_broker_is_checked_and_shown_without_its_password(
     assert _by_name(json.loads(out))["broker"]["url"] == f"nats://127.0.0.1:{nats_server.port}"
 
 
-async def test_the_table_shows_one_aligned_row_per_component(launcher_env, nats_server: NatsServer):
+async def test_the_table_shows_one_aligned_row_per_component(
+    launcher_env: dict[str, str], nats_server: NatsServer
+) -> None:
     """Without --json, status prints a table with a header and a row for the broker and for
     each service, marking what is down."""
     env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
@@ -132,13 +137,17 @@ async def test_the_table_shows_one_aligned_row_per_component(launcher_env, nats_
     assert code == 1
     assert header.split() == ["NAME", "URL", "HEALTH", "DETAIL"]
     assert broker.split()[:3] == ["broker", f"nats://127.0.0.1:{nats_server.port}", "up"]
-    assert alpha.split() == ["alpha", f"http://127.0.0.1:{env['RUNNERLY_ALPHA_PORT']}", "up", "ready"]
+    alpha_url = f"http://127.0.0.1:{env['RUNNERLY_ALPHA_PORT']}"
+    assert alpha.split() == ["alpha", alpha_url, "up", "ready"]
     assert beta.split()[2:] == ["DOWN", "connection", "refused"]
-    assert len({line.index("http") if "http" in line else line.index("nats") for line in out.splitlines()[1:]}) == 1
+    # Aligned: every URL starts in the same column.
+    assert len({line.index("://") for line in (broker, alpha, beta)}) == 1
 
 
 @pytest.mark.parametrize("command", ["status", "migrate", "up"])
-async def test_an_unknown_service_name_is_refused(launcher_env, command: str):
+async def test_an_unknown_service_name_is_refused(
+    launcher_env: dict[str, str], command: str
+) -> None:
     """Naming a service that is not installed exits 2 and lists the installed ones."""
     process = await asyncio.create_subprocess_exec(
         RUNNERLY, command, "gamma", env=launcher_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE

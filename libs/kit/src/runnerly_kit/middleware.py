@@ -4,16 +4,15 @@ Plain ASGI rather than ``BaseHTTPMiddleware``: it wraps ``send`` to see the
 status, costs no extra task per request, and does not break streaming bodies.
 It is the outermost layer the app adds, so an exception nothing else handled
 is logged here once and answered with the JSON envelope, never a stack trace.
+
+It runs on every request, so it reads only the three headers it needs and
+makes no span when no trace exporter is configured.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
-
 import structlog
-from opentelemetry import context as otel_context
-from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runnerly_kit import tracing
@@ -25,6 +24,8 @@ from runnerly_kit.metrics import UNMATCHED_ROUTE, HttpMetrics
 
 _log = get_logger("runnerly.request")
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+_REQUEST_ID = REQUEST_ID_HEADER.lower().encode()
+_TRACE_HEADERS = frozenset({b"traceparent", b"tracestate", b"baggage"})
 
 
 class RequestContextMiddleware:
@@ -38,11 +39,11 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = accept_request_id(headers.get(REQUEST_ID_HEADER.lower()))
+        caller_request_id, carrier = _read_headers(scope["headers"])
+        request_id = accept_request_id(caller_request_id)
+        request_id_header = (REQUEST_ID_HEADER.encode(), request_id.encode())
         set_request_id(request_id)
         structlog.contextvars.bind_contextvars(request_id=request_id)
-        token = otel_context.attach(tracing.extract(headers))
         method: str = scope["method"]
         status = 500
         response_started = False
@@ -54,16 +55,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (REQUEST_ID_HEADER.encode(), request_id.encode()),
-                ]
+                message["headers"] = [*message.get("headers", ()), request_id_header]
             await send(message)
 
-        with tracing.tracer().start_as_current_span(
-            method, kind=trace.SpanKind.SERVER
-        ) as span:
+        with tracing.server_span(method, carrier) as span:
             try:
                 await self.app(scope, receive, send_with_request_id)
             except Exception:  # the last resort: nothing inside handled it
@@ -78,8 +73,9 @@ class RequestContextMiddleware:
             finally:
                 route = _route_template(scope)
                 elapsed = time.perf_counter() - started
-                span.update_name(f"{method} {route}")
-                span.set_attribute("http.response.status_code", status)
+                if span is not None:
+                    span.update_name(f"{method} {route}")
+                    span.set_attribute("http.response.status_code", status)
                 self.metrics.in_progress.dec()
                 self.metrics.observe(method, route, status, elapsed)
                 if scope["path"] not in _QUIET_PATHS or status >= 400:
@@ -90,12 +86,23 @@ class RequestContextMiddleware:
                         status=status,
                         duration_ms=round(elapsed * 1000, 2),
                     )
-                otel_context.detach(token)
                 structlog.contextvars.unbind_contextvars("request_id")
                 set_request_id(None)
 
 
-def _route_template(scope: dict[str, Any]) -> str:
+def _read_headers(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, dict[str, str]]:
+    # ASGI header names are already lower-case.
+    request_id = None
+    carrier: dict[str, str] = {}
+    for name, value in headers:
+        if name == _REQUEST_ID:
+            request_id = value.decode("latin-1")
+        elif name in _TRACE_HEADERS:
+            carrier[name.decode("latin-1")] = value.decode("latin-1")
+    return request_id, carrier
+
+
+def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return path if isinstance(path, str) else UNMATCHED_ROUTE

@@ -8,10 +8,13 @@ export.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+
+_enabled = False
 
 
 def configure_tracing(*, service: str, otlp_endpoint: str) -> None:
@@ -26,6 +29,8 @@ def configure_tracing(*, service: str, otlp_endpoint: str) -> None:
     from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
     from opentelemetry.sdk.trace.export import BatchSpanProcessor  # noqa: PLC0415
 
+    global _enabled  # noqa: PLW0603  # set once per process, at start-up
+    _enabled = True
     provider = TracerProvider(resource=Resource.create({"service.name": service}))
     endpoint = f"{otlp_endpoint.rstrip('/')}/v1/traces"
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
@@ -46,3 +51,22 @@ def inject(carrier: MutableMapping[str, str]) -> MutableMapping[str, str]:
 def tracer() -> trace.Tracer:
     """The tracer of the kit."""
     return trace.get_tracer("runnerly_kit")
+
+
+@contextmanager
+def server_span(name: str, carrier: Mapping[str, str]) -> Iterator[trace.Span | None]:
+    """The span of one handled request, child of the caller's trace context.
+
+    Without an exporter no span is made (it would record nothing); the
+    caller's context is still attached, so it is passed on to our own calls.
+    """
+    token = otel_context.attach(extract(carrier)) if carrier else None
+    try:
+        if not _enabled:
+            yield None
+            return
+        with tracer().start_as_current_span(name, kind=trace.SpanKind.SERVER) as span:
+            yield span
+    finally:
+        if token is not None:
+            otel_context.detach(token)

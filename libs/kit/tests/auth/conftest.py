@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -35,7 +35,12 @@ def public_jwk(private: PrivateKey, kid: str) -> dict[str, Any]:
     """The JWK the tokendealer would publish for ``private``."""
     public = private.public_key()
     if isinstance(public, ed25519.Ed25519PublicKey):
-        return {**OKPAlgorithm.to_jwk(public, as_dict=True), "kid": kid, "alg": "EdDSA", "use": "sig"}
+        return {
+            **OKPAlgorithm.to_jwk(public, as_dict=True),
+            "kid": kid,
+            "alg": "EdDSA",
+            "use": "sig",
+        }
     return {**RSAAlgorithm.to_jwk(public, as_dict=True), "kid": kid, "alg": "RS256", "use": "sig"}
 
 
@@ -100,7 +105,9 @@ def jwks_fetches() -> list[float]:
 
 
 @pytest.fixture
-async def jwks_url(published: list[dict[str, Any]], jwks_fetches: list[float]) -> AsyncIterator[str]:
+async def jwks_url(
+    published: list[dict[str, Any]], jwks_fetches: list[float]
+) -> AsyncIterator[str]:
     """A real JWKS server on loopback serving ``published``; yields its JWKS URL."""
 
     async def jwks(_request: Request) -> JSONResponse:
@@ -138,6 +145,6 @@ def make_verifier(jwks_url: str, http: httpx.AsyncClient) -> Callable[..., Token
 
 
 @pytest.fixture
-def verifier(make_verifier: Callable[..., TokenVerifier]) -> Iterator[TokenVerifier]:
+def verifier(make_verifier: Callable[..., TokenVerifier]) -> TokenVerifier:
     """A verifier with the default options."""
-    yield make_verifier()
+    return make_verifier()

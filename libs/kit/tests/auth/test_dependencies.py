@@ -78,9 +78,11 @@ async def client(jwks_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClie
     definition = ServiceDefinition(
         title="auth-test", version="1", routers=[router], uses_broker=False
     )
-    async with serve(create_app(settings, definition)) as url:
-        async with httpx.AsyncClient(base_url=url) as http:
-            yield http
+    async with (
+        serve(create_app(settings, definition)) as url,
+        httpx.AsyncClient(base_url=url) as http,
+    ):
+        yield http
 
 
 def _bearer(token: str) -> dict[str, str]:

@@ -9,9 +9,6 @@ on its own.
 from __future__ import annotations
 
 import contextlib
-import json
-import logging
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, cast
@@ -30,43 +27,12 @@ from runnerly_kit.runtime import Runtime
 from runnerly_kit.settings import ServiceSettings
 
 MakeApp = Callable[..., FastAPI]
-LogLines = Callable[[], list[dict[str, Any]]]
-
-
-class _CurrentStdout:
-    """A stream that writes to ``sys.stdout`` as it is at the time of the write."""
-
-    def write(self, text: str) -> int:
-        return sys.stdout.write(text)
-
-    def flush(self) -> None:
-        sys.stdout.flush()
 
 
 @pytest.fixture(autouse=True)
 def _json_logs() -> None:
     """Route every log record through the kit's JSON pipeline, as a running service does."""
     configure_logging(service="kit-core-tests", json=True)
-
-
-@pytest.fixture
-def log_lines(capsys: pytest.CaptureFixture[str]) -> LogLines:
-    """Read what the service logged since the last call, one parsed JSON object per line.
-
-    Every line must be JSON: an operator's log pipeline reads nothing else.
-    """
-    configure_logging(service="kit-core-tests", json=True)
-    # The kit's handler keeps the stdout it was given, but pytest swaps
-    # sys.stdout between the setup and call phases: write to whichever is current.
-    (handler,) = logging.getLogger().handlers
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(_CurrentStdout())
-
-    def read() -> list[dict[str, Any]]:
-        lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
-        return [json.loads(line) for line in lines]
-
-    return read
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Databases: SQLite configured for a server, write transactions that queue, PostgreSQL from a URL."""
+"""Databases: SQLite set up for a server, write transactions that queue, PostgreSQL from a URL."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import QueuePool
 
 from runnerly_kit.db import SQLITE_BUSY_TIMEOUT_MS, Database
 from runnerly_kit.errors import Conflict
@@ -46,6 +47,13 @@ async def read_counter(db: Database) -> int:
         return n
 
 
+async def update_then_raise(db: Database, n: int, error: Exception) -> None:
+    """Set the counter to ``n`` inside a transaction, then fail with ``error``."""
+    async with db.transaction() as session:
+        await session.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n})
+        raise error
+
+
 async def test_sqlite_connections_get_the_server_pragmas(sqlite_db: Database) -> None:
     """Every SQLite connection runs with WAL, foreign keys on and a busy timeout."""
     async with sqlite_db.transaction() as session:
@@ -73,18 +81,18 @@ async def test_sqlite_enforces_foreign_keys(sqlite_db: Database) -> None:
     """A row pointing at a missing parent is refused (SQLite ignores FKs unless told)."""
     async with sqlite_db.transaction() as session:
         await session.execute(
-            text("CREATE TABLE child (id INTEGER PRIMARY KEY, counter_id INTEGER REFERENCES counter)")
+            text("CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES counter)")
         )
 
     with pytest.raises(IntegrityError, match="FOREIGN KEY"):
         async with sqlite_db.transaction() as session:
-            await session.execute(text("INSERT INTO child (id, counter_id) VALUES (1, 99)"))
+            await session.execute(text("INSERT INTO child (id, parent) VALUES (1, 99)"))
 
 
 async def test_a_write_transaction_takes_the_write_lock_at_begin(
     tmp_path: Path, sqlite_db: Database
 ) -> None:
-    """A write transaction is BEGIN IMMEDIATE: it holds SQLite's write lock before its first write."""
+    """A write transaction is BEGIN IMMEDIATE: it holds the write lock before its first write."""
     async with sqlite_db.transaction(write=True) as session:
         await session.execute(text("SELECT n FROM counter"))
         other = sqlite3.connect(tmp_path / "nested" / "service.db", timeout=0, isolation_level=None)
@@ -133,7 +141,7 @@ async def test_concurrent_read_then_write_transactions_both_succeed(
         increment(sqlite_db, write=True), increment(sqlite_db, write=True), return_exceptions=True
     )
 
-    assert results == [None, None]
+    assert list(results) == [None, None]
     assert await read_counter(sqlite_db) == 2
 
 
@@ -191,25 +199,19 @@ async def test_transaction_commits_on_success(database: Database) -> None:
 async def test_transaction_rolls_back_on_error(database: Database) -> None:
     """An exception inside the block undoes every change of the transaction."""
     with pytest.raises(ValueError, match="bug"):
-        async with database.transaction() as session:
-            await session.execute(text("UPDATE counter SET n = 7 WHERE id = 1"))
-            raise ValueError("bug")
+        await update_then_raise(database, 7, ValueError("bug"))
 
     assert await read_counter(database) == 0
 
 
 async def test_a_service_error_rolls_back_unless_told_to_keep_changes(database: Database) -> None:
-    """A RunnerlyError rolls back, unless raised with keep_changes=True (e.g. a failed login count)."""
+    """A RunnerlyError rolls back, unless raised with keep_changes=True (a refusal to keep)."""
     with pytest.raises(Conflict):
-        async with database.transaction() as session:
-            await session.execute(text("UPDATE counter SET n = 3 WHERE id = 1"))
-            raise Conflict("no")
+        await update_then_raise(database, 3, Conflict("no"))
     assert await read_counter(database) == 0
 
     with pytest.raises(Conflict):
-        async with database.transaction() as session:
-            await session.execute(text("UPDATE counter SET n = 4 WHERE id = 1"))
-            raise Conflict("no, but remember the attempt", keep_changes=True)
+        await update_then_raise(database, 4, Conflict("no, but keep it", keep_changes=True))
     assert await read_counter(database) == 4
 
 
@@ -229,7 +231,7 @@ async def test_ping_fails_on_an_unreachable_database() -> None:
 
 
 async def test_the_backend_follows_the_url(test_database: TestDatabase) -> None:
-    """An sqlite+aiosqlite URL gives SQLite; a postgresql+asyncpg URL gives asyncpg in its schema."""
+    """An sqlite+aiosqlite URL gives SQLite; a postgresql+asyncpg URL, asyncpg in its schema."""
     db = test_database.open()
     try:
         if test_database.backend == "postgres":
@@ -246,8 +248,12 @@ async def test_the_backend_follows_the_url(test_database: TestDatabase) -> None:
 async def test_dispose_closes_every_pooled_connection(database: Database) -> None:
     """After dispose() the pool holds no open connection (graceful shutdown)."""
     await read_counter(database)
-    assert database.engine.pool.checkedin() >= 1
+    pool = database.engine.pool
+    assert isinstance(pool, QueuePool)
+    assert pool.checkedin() >= 1
 
     await database.dispose()
 
-    assert database.engine.pool.checkedin() == 0
+    new_pool = database.engine.pool
+    assert isinstance(new_pool, QueuePool)
+    assert new_pool.checkedin() == 0

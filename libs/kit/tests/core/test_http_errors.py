@@ -54,7 +54,8 @@ async def boom() -> dict[str, str]:
 
 @router.get("/key-error")
 async def key_error() -> dict[str, str]:
-    return {"name": {}["missing"]}
+    nothing: dict[str, str] = {}
+    return {"name": nothing["missing"]}
 
 
 @pytest.fixture

@@ -53,9 +53,7 @@ async def scrape(client: httpx.AsyncClient) -> list[Sample]:
 
 def value(samples: list[Sample], name: str, **labels: str) -> float:
     """The value of the one sample with this name and (at least) these labels; 0 if absent."""
-    found = [
-        s for s in samples if s.name == name and labels.items() <= s.labels.items()
-    ]
+    found = [s for s in samples if s.name == name and labels.items() <= s.labels.items()]
     assert len(found) <= 1, found
     return found[0].value if found else 0.0
 
@@ -79,9 +77,9 @@ async def test_unknown_routes_are_grouped_as_unmatched(client: httpx.AsyncClient
 
     samples = await scrape(client)
 
-    assert value(
-        samples, "http_requests_total", method="GET", route="<unmatched>", status="404"
-    ) == 3
+    assert (
+        value(samples, "http_requests_total", method="GET", route="<unmatched>", status="404") == 3
+    )
     routes = {s.labels["route"] for s in samples if "route" in s.labels}
     assert not routes & {"/wp-admin", "/.env", "/v1/things/1/nope"}
 

@@ -77,9 +77,7 @@ async def test_migrated_constraints_are_enforced(database: Database) -> None:
 
     with pytest.raises(IntegrityError):
         async with database.transaction() as session:
-            await session.execute(
-                text("INSERT INTO things (id, name, size) VALUES (2, 'shoe', 2)")
-            )
+            await session.execute(text("INSERT INTO things (id, name, size) VALUES (2, 'shoe', 2)"))
 
 
 async def test_migrations_stay_in_the_databases_own_schema(test_database: TestDatabase) -> None:

@@ -133,9 +133,7 @@ async def test_a_crash_after_a_write_leaves_nothing_behind(service: Service) -> 
 
 async def test_a_service_error_after_a_write_rolls_back(service: Service) -> None:
     """A handler that writes then raises a RunnerlyError is rolled back and answers its envelope."""
-    response = await service.http.post(
-        "/v1/things/then-conflict", json={"id": 1, "name": "shoe"}
-    )
+    response = await service.http.post("/v1/things/then-conflict", json={"id": 1, "name": "shoe"})
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
@@ -143,7 +141,7 @@ async def test_a_service_error_after_a_write_rolls_back(service: Service) -> Non
 
 
 async def test_an_error_raised_to_keep_changes_commits_them(service: Service) -> None:
-    """A refusal worth recording (keep_changes=True) commits the write and still answers the error."""
+    """A refusal worth recording (keep_changes=True) commits the write and answers the error."""
     response = await service.http.post(
         "/v1/things/then-refuse-but-record", json={"id": 1, "name": "attempt"}
     )

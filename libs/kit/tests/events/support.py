@@ -61,9 +61,7 @@ async def effect_rows(database: Database) -> list[tuple[uuid.UUID, str, str | No
     """Every effect recorded so far."""
     async with database.transaction(write=False) as session:
         rows = await session.execute(
-            select(effects.c.event_id, effects.c.worker, effects.c.request_id).order_by(
-                effects.c.n
-            )
+            select(effects.c.event_id, effects.c.worker, effects.c.request_id).order_by(effects.c.n)
         )
         return [(row.event_id, row.worker, row.request_id) for row in rows]
 
@@ -97,12 +95,7 @@ def sample(registry: CollectorRegistry, name: str, **labels: str) -> float:
 
 def total(registry: CollectorRegistry, name: str) -> float:
     """A counter's value summed over its labels."""
-    return sum(
-        s.value
-        for metric in registry.collect()
-        for s in metric.samples
-        if s.name == name
-    )
+    return sum(s.value for metric in registry.collect() for s in metric.samples if s.name == name)
 
 
 async def eventually(

@@ -15,6 +15,7 @@ from runnerly_kit.context import current_request_id, set_request_id
 from runnerly_kit.db import Database
 from runnerly_kit.events import (
     DLQ_STREAM,
+    EVENTS_STREAM,
     Consumer,
     Envelope,
     EventHandlers,
@@ -89,8 +90,12 @@ async def test_an_event_delivered_twice_takes_effect_once(
     try:
 
         async def both_settled() -> bool:
-            consumed = sample(registry, "events_consumed_total", consumer="purge", type=envelope.type)
-            skipped = sample(registry, "events_duplicates_total", consumer="purge", type=envelope.type)
+            consumed = sample(
+                registry, "events_consumed_total", consumer="purge", type=envelope.type
+            )
+            skipped = sample(
+                registry, "events_duplicates_total", consumer="purge", type=envelope.type
+            )
             return consumed + skipped == 2
 
         await eventually(both_settled, what="both deliveries settled")
@@ -170,9 +175,7 @@ async def test_two_replicas_share_a_durable_consumer_and_apply_each_event_once(
     for *_, consumer in replicas:
         consumer.start()
     try:
-        envelopes = [
-            Envelope.wrap(UserDeleted(user_id=f"u{i}"), source="users") for i in range(40)
-        ]
+        envelopes = [Envelope.wrap(UserDeleted(user_id=f"u{i}"), source="users") for i in range(40)]
         for envelope in envelopes:
             await broker.publish(envelope)
         await eventually(lambda: _rows_are(database, 40), what="all events handled")
@@ -259,6 +262,13 @@ async def test_outbox_and_consumer_carry_on_after_a_broker_outage(
     relay.start()
     consumer.start()
     try:
+
+        async def consumer_bound() -> bool:
+            names = await nats_client.jetstream().consumers_info(EVENTS_STREAM)
+            return [info.name for info in names] == ["purge"]
+
+        # A running service meets the outage (not one still setting up its consumer).
+        await eventually(consumer_bound, what="the durable consumer")
         own_nats_server.stop()
         async with database.transaction() as session:
             envelope = record_event(session, UserDeleted(user_id="u1"), source="users")

@@ -60,7 +60,9 @@ def test_event_data_requires_a_typed_event_type() -> None:
 
 def test_envelope_round_trips_and_parses_its_typed_payload() -> None:
     """An envelope survives its wire form, and payload() gives back the typed event."""
-    envelope = Envelope.wrap(RunCreated(run_id="r1", distance_m=10_000), source="runs", subject="u1")
+    envelope = Envelope.wrap(
+        RunCreated(run_id="r1", distance_m=10_000), source="runs", subject="u1"
+    )
     again = Envelope.from_bytes(envelope.to_bytes())
     assert again == envelope
     assert again.payload(RunCreated) == RunCreated(run_id="r1", distance_m=10_000)
@@ -71,7 +73,7 @@ def test_envelope_round_trips_and_parses_its_typed_payload() -> None:
 def test_payload_refuses_another_event_class() -> None:
     """Parsing an envelope as the wrong event class raises instead of guessing."""
     envelope = Envelope.wrap(UserDeleted(user_id="u1"), source="users")
-    with pytest.raises(ValueError, match="holds 'users.user.deleted.v1'"):
+    with pytest.raises(ValueError, match=r"holds 'users\.user\.deleted\.v1'"):
         envelope.payload(RunCreated)
 
 

@@ -14,14 +14,11 @@ from importlib import metadata
 from pathlib import Path
 
 from runnerly_launcher.config import HOST
+from runnerly_launcher.errors import BrokerError
 from runnerly_launcher.probes import port_is_open
 
 _BINARY_NAMES = ("nats-server", "nats-server.exe")
 _STOP_TIMEOUT_SECONDS = 10.0
-
-
-class BrokerError(RuntimeError):
-    """The broker could not be found or started; the message says what to do."""
 
 
 def nats_server_binary() -> str:

@@ -14,12 +14,9 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from runnerly_kit.manifest import discover
-from runnerly_launcher.broker import BrokerError
-from runnerly_launcher.config import ConfigError, LauncherConfig, ServiceEndpoint, load_config
-from runnerly_launcher.credentials import CredentialsError
-from runnerly_launcher.migrate import MigrationError, migrate
+from runnerly_launcher.config import LauncherConfig, ServiceEndpoint, load_config
+from runnerly_launcher.errors import ConfigError, LauncherError
 from runnerly_launcher.status import check_all, render_json, render_table
-from runnerly_launcher.supervisor import LaunchError, up
 
 EXIT_INTERRUPTED = 130
 EXIT_USAGE = 2
@@ -39,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.command(args, config, endpoints, environ)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except (LaunchError, BrokerError, MigrationError, CredentialsError) as exc:
+    except LauncherError as exc:
         sys.stderr.write(f"runnerly: {exc}\n")
         return 1
     return code
@@ -51,6 +48,9 @@ def _up(
     endpoints: Sequence[ServiceEndpoint],
     environ: Mapping[str, str],
 ) -> int:
+    # Imported here: SQLAlchemy, Alembic and honcho would make `status` slow to start.
+    from runnerly_launcher.supervisor import up  # noqa: PLC0415
+
     return up(config, endpoints, environ, sys.stdout)
 
 
@@ -71,6 +71,8 @@ def _migrate(
     endpoints: Sequence[ServiceEndpoint],
     environ: Mapping[str, str],
 ) -> int:
+    from runnerly_launcher.migrate import migrate  # noqa: PLC0415  # as in _up
+
     asyncio.run(migrate(endpoints, config, environ, sys.stdout))
     return 0
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from runnerly_kit.manifest import ServiceManifest
 from runnerly_kit.settings import EMBEDDED_NATS_PORT, TOKENDEALER_PORT
+from runnerly_launcher.errors import ConfigError
 
 #: Everything the launcher starts listens on loopback only.
 HOST = "127.0.0.1"
@@ -34,10 +35,6 @@ TOKEN_DEALER = "tokendealer"  # noqa: S105  # a service name, not a secret
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
-
-
-class ConfigError(ValueError):
-    """A ``RUNNERLY_*`` variable is invalid; the message names it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,12 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from runnerly_launcher.errors import CredentialsError
+
 _FORMAT = 1
 _SECRET_BYTES = 32
-
-
-class CredentialsError(ValueError):
-    """The secrets file exists but cannot be used; the message says which file."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,7 @@ from runnerly_kit.db import Database
 from runnerly_kit.migrations import upgrade
 from runnerly_launcher.config import LauncherConfig, ServiceEndpoint
 from runnerly_launcher.environment import database_url
-
-
-class MigrationError(RuntimeError):
-    """A service's migrations failed; the message names the service."""
+from runnerly_launcher.errors import MigrationError
 
 
 async def migrate(

@@ -26,13 +26,10 @@ from runnerly_launcher.broker import EmbeddedBroker
 from runnerly_launcher.config import HOST, LauncherConfig, ServiceEndpoint, port_variable
 from runnerly_launcher.credentials import Credentials, load_or_create
 from runnerly_launcher.environment import service_command, service_environment
+from runnerly_launcher.errors import LaunchError
 from runnerly_launcher.migrate import migrate
 from runnerly_launcher.probes import port_is_open
 from runnerly_launcher.status import render_table, wait_until_ready
-
-
-class LaunchError(RuntimeError):
-    """The system cannot start (a port is taken, nothing is installed...)."""
 
 
 def up(

@@ -29,11 +29,11 @@ def keyring_of(runtime: Runtime) -> KeyRing:
     return keyring
 
 
-def _keyring(runtime: RuntimeDep) -> KeyRing:
+async def _keyring(runtime: RuntimeDep) -> KeyRing:
     return keyring_of(runtime)
 
 
-def _token_service(runtime: RuntimeDep) -> TokenService:
+async def _token_service(runtime: RuntimeDep) -> TokenService:
     tokens = runtime.extras[TOKEN_SERVICE]
     assert isinstance(tokens, TokenService)
     return tokens

@@ -19,6 +19,11 @@ class EventMetrics:
             ("type",),
             registry=registry,
         )
+        self.publish_duplicates = Counter(
+            "events_publish_duplicates",
+            "Re-publishes the broker recognised by envelope id and did not store again.",
+            registry=registry,
+        )
         self.publish_failures = Counter(
             "events_publish_failures",
             "Outbox relay batches stopped because the broker did not acknowledge.",

@@ -142,15 +142,23 @@ class Consumer:
             return
         self._task = asyncio.create_task(self._run(self._broker), name=f"consumer-{self.name}")
 
-    async def stop(self) -> None:
-        """Finish the event in hand, hand back the rest of the batch, and stop."""
+    async def stop(self, *, grace: float = 30.0) -> None:
+        """Finish the event in hand, hand back the rest of the batch, and stop.
+
+        A handler still running after ``grace`` seconds is cancelled; its
+        transaction rolls back and the event is redelivered (to another replica).
+        """
         self._stopping.set()
         if self._task is None:
             return
         if self._idle:
             self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._task), grace)
+        if not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
     async def _run(self, broker: Broker) -> None:
         subscription: Subscription | None = None
@@ -266,6 +274,7 @@ class Consumer:
         self._metrics.dead_lettered.labels(self.name, event_type).inc()
         _log.error(
             "event_dead_lettered",
+            service=self._service,
             consumer=self.name,
             event_type=event_type,
             deliveries=delivery.attempt,

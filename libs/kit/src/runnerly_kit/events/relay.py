@@ -171,6 +171,8 @@ class OutboxRelay:
                 return published, exc
             if stored:
                 self._metrics.published.labels(envelope.type).inc()
+            else:
+                self._metrics.publish_duplicates.inc()
             published.append(seq)
         return published, None
 

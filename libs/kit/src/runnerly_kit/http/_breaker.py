@@ -1,13 +1,11 @@
-"""A circuit breaker per peer: stop calling a peer that keeps failing, try again later.
+"""A circuit breaker per peer: stop calling a peer that keeps failing; try again later.
 
-Written here rather than taken from a library, on purpose. The asyncio breakers
-on PyPI were checked (2025): ``aiobreaker`` has had no release since 2021;
-``pybreaker``'s async support is Tornado's, not asyncio's; ``circuitbreaker``
-decorates one function rather than guarding one peer; ``purgatory`` (one
-maintainer, last release 2024) lets every concurrent call through while
-half-open, counts only exceptions (a 503 response would have to be turned into
-one), measures with the wall clock, and routes each call through a message
-bus. What we need is 60 lines.
+Hand-written on purpose (60 lines). The asyncio breakers on PyPI were checked:
+``aiobreaker`` has had no release since 2021; ``pybreaker``'s async support is
+Tornado's; ``circuitbreaker`` guards a function, not a peer; ``purgatory`` lets
+every concurrent call through while half-open, counts only exceptions (a 503
+response would have to become one), uses the wall clock and routes each call
+through a message bus.
 """
 
 from __future__ import annotations

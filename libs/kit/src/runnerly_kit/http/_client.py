@@ -85,6 +85,9 @@ class ServiceClient:
     def breaker(self, url: str | httpx.URL) -> CircuitBreaker:
         """The circuit breaker guarding the peer that serves ``url``."""
         target = httpx.URL(url)
+        if not target.host:
+            # A relative URL is a bug at the call site, not a peer being down.
+            raise ValueError(f"an absolute URL is needed, not {str(url)!r}")
         port = target.port or _DEFAULT_PORTS.get(target.scheme, 0)
         peer = f"{target.scheme}://{target.host}:{port}"
         breaker = self._breakers.get(peer)

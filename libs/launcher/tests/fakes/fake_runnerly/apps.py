@@ -1,4 +1,4 @@
-"""The fake services' apps: ``/readyz`` like a real service, and ``/env`` to show what they were given."""
+"""The fake services' apps: ``/readyz`` like a real service, and ``/env`` to show their inputs."""
 
 from __future__ import annotations
 

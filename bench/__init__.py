@@ -1,0 +1,1 @@
+"""Runnerly's benchmarks: run with ``make bench`` (see README.md here)."""

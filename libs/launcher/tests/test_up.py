@@ -1,0 +1,226 @@
+"""``runnerly up`` run for real: broker, services, readiness table, Ctrl-C, nothing left behind.
+
+These tests start the fake ``alpha`` and ``beta`` services (see ``fakes/``) or
+the real token dealer, each as the processes a developer would get, on free
+ports and in a temporary data folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import socket
+import stat
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+import psutil
+import pytest
+
+
+class LauncherLike(Protocol):
+    """What these tests use of the conftest's ``Launcher`` (tests cannot import conftest)."""
+
+    @property
+    def output(self) -> str: ...
+    def wait_for(self, text: str, *, timeout: float = 90) -> str: ...
+    def descendants(self) -> list[psutil.Process]: ...
+    def press_ctrl_c(self) -> None: ...
+    def wait(self, timeout: float = 60) -> int: ...
+
+
+StartLauncher = Callable[..., LauncherLike]
+RunRunnerly = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@contextlib.contextmanager
+def socket_listening() -> Iterator[int]:
+    """Something else listening on a free loopback port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def _url(env: dict[str, str], service: str) -> str:
+    return f"http://127.0.0.1:{env[f'RUNNERLY_{service.upper()}_PORT']}"
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _running(processes: list[psutil.Process]) -> list[psutil.Process]:
+    alive = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _command_lines(processes: list[psutil.Process]) -> list[str]:
+    return [" ".join(p.cmdline()) for p in processes]
+
+
+@pytest.mark.slow
+def test_up_runs_the_system_until_ctrl_c_and_leaves_no_process_behind(
+    launcher_env: dict[str, str], start_launcher: StartLauncher, run_runnerly: RunRunnerly
+) -> None:
+    """``runnerly up`` migrates, starts the broker and each service on its port, prints the
+    table once every /readyz answers, gives each service its own secret only, and on Ctrl-C
+    stops every process it started."""
+    env = launcher_env
+    data_dir = Path(env["RUNNERLY_DATA_DIR"])
+    launcher = start_launcher("up", "alpha", "beta", env=env)
+
+    output = launcher.wait_for("Press Ctrl-C to stop everything.")
+    table = output[output.index("Runnerly is up.") :]
+    assert f"nats://127.0.0.1:{env['RUNNERLY_NATS_PORT']}" in table
+    for service in ("alpha", "beta"):
+        row = next(line for line in table.splitlines() if line.startswith(service))
+        assert row.split() == [service, _url(env, service), "up", "ready"]
+        assert httpx.get(f"{_url(env, service)}/readyz").status_code == 200
+
+    # The data folder: private secrets, alpha's database migrated, the broker's store.
+    secrets = json.loads((data_dir / "secrets.json").read_text())
+    assert stat.S_IMODE((data_dir / "secrets.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert (data_dir / "alpha" / "alpha.db").exists()
+    assert (data_dir / "nats" / "jetstream").is_dir()
+
+    # Each service holds its own secret, and neither a peer's nor the key-encryption secret.
+    for service, peer in (("alpha", "beta"), ("beta", "alpha")):
+        seen = httpx.get(f"{_url(env, service)}/env").json()
+        assert seen["client_secret_sha256"] == _sha256(secrets["client_secrets"][service])
+        assert _sha256(secrets["client_secrets"][peer]) not in seen["value_hashes"]
+        assert _sha256(secrets["key_encryption_secret"]) not in seen["value_hashes"]
+        assert not any(name.startswith(f"{peer.upper()}_") for name in seen["names"])
+        assert seen["settings"][f"{service.upper()}_ENVIRONMENT"] == "development"
+
+    status = run_runnerly("status", "alpha", "beta", "--json", env=env)
+    assert status.returncode == 0, status.stdout
+    assert [s["name"] for s in json.loads(status.stdout)["services"]] == ["broker", "alpha", "beta"]
+
+    started = launcher.descendants()
+    command_lines = _command_lines(started)
+    assert sum("nats-server" in line for line in command_lines) == 1
+    assert sum("uvicorn" in line for line in command_lines) == 2
+
+    launcher.press_ctrl_c()
+    assert launcher.wait() == 130
+
+    assert _running(started) == []
+    assert "broker: stopped" in launcher.output
+    after = run_runnerly("status", "alpha", "beta", "--json", env=env)
+    assert after.returncode == 1
+    assert all(s["health"] == "down" for s in json.loads(after.stdout)["services"])
+
+
+@pytest.mark.slow
+def test_a_service_failing_at_start_up_stops_everything(
+    launcher_env: dict[str, str], start_launcher: StartLauncher
+) -> None:
+    """When one service cannot start, the others and the broker are stopped too, and
+    ``runnerly up`` exits non-zero with nothing left running."""
+    launcher = start_launcher(
+        "up", "alpha", "beta", env={**launcher_env, "BETA_FAIL_AT_START": "1"}
+    )
+
+    launcher.wait_for("beta stopped")
+    started = launcher.descendants()
+    code = launcher.wait()
+
+    assert code != 0
+    assert _running(started) == []
+    assert "BETA_FAIL_AT_START is set" in launcher.output
+    assert "Runnerly is up." not in launcher.output
+
+
+@pytest.mark.slow
+def test_losing_the_broker_stops_everything(
+    launcher_env: dict[str, str], start_launcher: StartLauncher
+) -> None:
+    """If the embedded broker dies, the launcher stops every service and exits 1 rather than
+    leave a system without its broker."""
+    launcher = start_launcher("up", "beta", env=launcher_env)
+    launcher.wait_for("Runnerly is up.")
+    started = launcher.descendants()
+    (broker,) = [p for p in started if "nats-server" in " ".join(p.cmdline())]
+
+    broker.kill()
+
+    assert launcher.wait() == 1
+    assert "broker: exited" in launcher.output
+    assert _running(started) == []
+
+
+def test_up_refuses_a_port_already_taken_and_starts_nothing(
+    launcher_env: dict[str, str], run_runnerly: RunRunnerly
+) -> None:
+    """When a port is taken, ``runnerly up`` exits 1 naming the port and the variable that
+    moves it, before writing or starting anything."""
+    with socket_listening() as port:
+        env = {**launcher_env, "RUNNERLY_BETA_PORT": str(port)}
+        result = run_runnerly("up", "alpha", "beta", env=env)
+
+    assert result.returncode == 1
+    assert f"port already in use: {port} (beta, RUNNERLY_BETA_PORT)" in result.stderr
+    assert not Path(env["RUNNERLY_DATA_DIR"]).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("runnerly_tokendealer") is None,
+    reason="the token dealer is not installed",
+)
+def test_up_runs_the_real_token_dealer_and_it_issues_tokens_to_services(
+    launcher_env: dict[str, str], start_launcher: StartLauncher, run_runnerly: RunRunnerly
+) -> None:
+    """With the real token dealer: it is migrated, started and ready, it accepts a service's
+    generated client secret (the launcher's clients list), ``status --json`` reports it, and
+    Ctrl-C leaves nothing behind."""
+    env = launcher_env
+    launcher = start_launcher("up", "tokendealer", env=env)
+    launcher.wait_for("Runnerly is up.")
+    base = _url(env, "tokendealer")
+    secrets = json.loads((Path(env["RUNNERLY_DATA_DIR"]) / "secrets.json").read_text())
+
+    assert httpx.get(f"{base}/readyz").status_code == 200
+    assert httpx.get(f"{base}/.well-known/jwks.json").json()["keys"]
+    token = httpx.post(
+        f"{base}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "tokendealer",
+            "client_secret": secrets["client_secrets"]["tokendealer"],
+        },
+    )
+    assert token.status_code == 200, token.text
+    assert token.json()["token_type"].lower() == "bearer"
+    wrong = httpx.post(
+        f"{base}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "tokendealer",
+            "client_secret": "x" * 43,
+        },
+    )
+    assert wrong.status_code == 401
+
+    status = run_runnerly("status", "tokendealer", "--json", env=env)
+    assert status.returncode == 0, status.stdout
+    entries = json.loads(status.stdout)["services"]
+    assert entries[1] == {"name": "tokendealer", "url": base, "health": "up", "detail": "ready"}
+
+    started = launcher.descendants()
+    launcher.press_ctrl_c()
+    assert launcher.wait() == 130
+    assert _running(started) == []
