@@ -59,6 +59,12 @@ async def whoami(claims: CurrentClaims) -> dict[str, object]:
     return {"subject": claims.subject, "scopes": sorted(claims.scopes)}
 
 
+@router.get("/v1/anonymous")
+async def anonymous() -> dict[str, object]:
+    """The same body with no token: what the kit costs before any auth."""
+    return WHOAMI_BODY
+
+
 def authed() -> FastAPI:
     """A kit app whose one route verifies the caller's token against the JWKS."""
     return create_app(

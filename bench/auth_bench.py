@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import base64
 import json
+import os
 import platform
 import secrets
 import tempfile
@@ -80,7 +81,7 @@ def run(seconds: int, connections: int) -> dict[str, object]:
                 authed_env = {
                     "BENCH_JWKS_URL": f"{tokendealer}/.well-known/jwks.json",
                     "BENCH_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'bench.db'}",
-                    "BENCH_LOG_LEVEL": "INFO",
+                    "BENCH_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "INFO"),
                 }
                 with uvicorn_server("bench.apps:authed", env=authed_env) as authed:
                     load = {"seconds": seconds, "connections": connections}
@@ -94,6 +95,7 @@ def run(seconds: int, connections: int) -> dict[str, object]:
                             **load,
                         ),
                         wrk("bare GET /v1/whoami", f"{bare}/v1/whoami", **load),
+                        wrk("kit GET /v1/anonymous (no token)", f"{authed}/v1/anonymous", **load),
                         wrk(
                             "kit GET /v1/whoami (JWKS-verified bearer)",
                             f"{authed}/v1/whoami",
@@ -103,7 +105,7 @@ def run(seconds: int, connections: int) -> dict[str, object]:
                     ]
         finally:
             nats.stop()
-    bare_token, real_token, bare_whoami, real_whoami = results
+    bare_token, real_token, bare_whoami, kit_anonymous, real_whoami = results
     return {
         "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
         "load": f"wrk -t1 -c{connections} -d{seconds}s",
@@ -111,6 +113,9 @@ def run(seconds: int, connections: int) -> dict[str, object]:
         "ratios": {
             "token_endpoint_vs_bare": real_token.requests_per_second / bare_token.requests_per_second,
             "authenticated_vs_bare": real_whoami.requests_per_second / bare_whoami.requests_per_second,
+            "kit_without_token_vs_bare": (
+                kit_anonymous.requests_per_second / bare_whoami.requests_per_second
+            ),
         },
     }
 
@@ -127,6 +132,7 @@ def table(figures: dict[str, object]) -> str:
             *rows,
             "",
             f"- token endpoint / bare: **{ratios['token_endpoint_vs_bare']:.2f}**",
+            f"- kit without a token / bare: **{ratios['kit_without_token_vs_bare']:.2f}**",
             f"- authenticated request / bare: **{ratios['authenticated_vs_bare']:.2f}** (target ≥ 0.70)",
         ]
     )

@@ -87,6 +87,8 @@ class Launcher:
             start_new_session=True,
         )
         self._lines: list[str] = []
+        #: Every process seen under the launcher, so a failed test can still clean up orphans.
+        self._seen: dict[int, psutil.Process] = {}
         self._changed = threading.Condition()
         # Drain the pipe all the time: a full pipe would block the launcher.
         threading.Thread(target=self._read, daemon=True).start()
@@ -118,28 +120,38 @@ class Launcher:
                 if remaining <= 0 or ended:
                     pytest.fail(f"{text!r} never printed; output:\n{''.join(self._lines)}")
                 self._changed.wait(remaining)
-            return "".join(self._lines)
+            output = "".join(self._lines)
+        self.descendants()
+        return output
 
     def descendants(self) -> list[psutil.Process]:
         """Every process started under the launcher (helpers, services, broker)."""
-        return psutil.Process(self.process.pid).children(recursive=True)
+        try:
+            found = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        self._seen.update((p.pid, p) for p in found)
+        return found
 
     def press_ctrl_c(self) -> None:
         """What the terminal does on Ctrl-C: SIGINT to the whole foreground process group."""
+        self.signal_group(signal.SIGINT)
+
+    def signal_group(self, signum: int) -> None:
+        """Send ``signum`` to the launcher's process group, as a terminal or a shell does."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
+            os.killpg(self.process.pid, signum)
 
     def wait(self, timeout: float = 60) -> int:
         """The launcher's exit code, once it has exited."""
         return self.process.wait(timeout=timeout)
 
     def kill(self) -> None:
-        """Last resort for a failed test: kill the launcher and everything under it."""
-        try:
-            processes = [*self.descendants(), psutil.Process(self.process.pid)]
-        except psutil.NoSuchProcess:
-            processes = []
-        for process in processes:
+        """Clean-up after a test: kill the launcher and every process ever seen under it."""
+        self.descendants()
+        if self.process.poll() is None:
+            self.process.kill()
+        for process in still_running(list(self._seen.values())):
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
         self.process.wait()
@@ -169,5 +181,4 @@ def start_launcher() -> Iterator[Callable[..., Launcher]]:
 
     yield start
     for launcher in started:
-        if launcher.process.poll() is None:
-            launcher.kill()
+        launcher.kill()

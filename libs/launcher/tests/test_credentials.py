@@ -54,7 +54,7 @@ def test_a_service_installed_later_gets_a_secret_and_the_others_keep_theirs(tmp_
 
     assert after.client_secrets["tokendealer"] == before.client_secrets["tokendealer"]
     assert after.key_encryption_secret == before.key_encryption_secret
-    assert "alpha" in json.loads(path.read_text())["client_secrets"]
+    assert "alpha" in json.loads(path.read_text())["clients"]
     assert _mode(path) == 0o600
 
 
@@ -73,8 +73,8 @@ def test_a_loosened_file_is_made_private_again(tmp_path: Path) -> None:
     [
         "not json",
         "[]",
-        '{"client_secrets": {}}',
-        '{"client_secrets": {"a": ""}, "key_encryption_secret": "k"}',
+        '{"clients": {}}',
+        '{"clients": {"a": ""}, "key_encryption_secret": "k"}',
     ],
 )
 def test_an_unusable_file_is_refused_not_overwritten(tmp_path: Path, content: str) -> None:

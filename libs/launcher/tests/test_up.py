@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import importlib.util
 import json
+import signal
 import socket
 import stat
 import subprocess
@@ -31,6 +32,7 @@ class LauncherLike(Protocol):
     def wait_for(self, text: str, *, timeout: float = 90) -> str: ...
     def descendants(self) -> list[psutil.Process]: ...
     def press_ctrl_c(self) -> None: ...
+    def signal_group(self, signum: int) -> None: ...
     def wait(self, timeout: float = 60) -> int: ...
 
 
@@ -99,8 +101,8 @@ def test_up_runs_the_system_until_ctrl_c_and_leaves_no_process_behind(
     # Each service holds its own secret, and neither a peer's nor the key-encryption secret.
     for service, peer in (("alpha", "beta"), ("beta", "alpha")):
         seen = httpx.get(f"{_url(env, service)}/env").json()
-        assert seen["client_secret_sha256"] == _sha256(secrets["client_secrets"][service])
-        assert _sha256(secrets["client_secrets"][peer]) not in seen["value_hashes"]
+        assert seen["client_secret_sha256"] == _sha256(secrets["clients"][service])
+        assert _sha256(secrets["clients"][peer]) not in seen["value_hashes"]
         assert _sha256(secrets["key_encryption_secret"]) not in seen["value_hashes"]
         assert not any(name.startswith(f"{peer.upper()}_") for name in seen["names"])
         assert seen["settings"][f"{service.upper()}_ENVIRONMENT"] == "development"
@@ -162,6 +164,45 @@ def test_losing_the_broker_stops_everything(
     assert _running(started) == []
 
 
+@pytest.mark.slow
+def test_closing_the_terminal_stops_everything(
+    launcher_env: dict[str, str], start_launcher: StartLauncher
+) -> None:
+    """SIGHUP (the terminal closed) stops every service and the broker like Ctrl-C does,
+    instead of killing the launcher alone and orphaning them; the exit code is 129."""
+    launcher = start_launcher("up", "beta", env=launcher_env)
+    launcher.wait_for("Runnerly is up.")
+    started = launcher.descendants()
+
+    launcher.signal_group(signal.SIGHUP)
+
+    assert launcher.wait() == 129
+    assert _running(started) == []
+
+
+@pytest.mark.slow
+def test_with_an_external_broker_none_is_started_and_unready_services_are_shown(
+    launcher_env: dict[str, str], start_launcher: StartLauncher
+) -> None:
+    """With RUNNERLY_NATS_URL set, no nats-server is started; when a service is still not
+    ready after RUNNERLY_READY_TIMEOUT_SECONDS, the table says so and shows why."""
+    nowhere = f"nats://127.0.0.1:{launcher_env['RUNNERLY_NATS_PORT']}"
+    env = {**launcher_env, "RUNNERLY_NATS_URL": nowhere, "RUNNERLY_READY_TIMEOUT_SECONDS": "1"}
+    launcher = start_launcher("up", "beta", env=env)
+
+    output = launcher.wait_for("Press Ctrl-C to stop everything.")
+    started = launcher.descendants()
+
+    assert "Not everything is ready after 1 s:" in output
+    beta = next(line for line in output.splitlines() if line.startswith("beta "))
+    assert beta.split()[2:4] == ["DOWN", "HTTP"]
+    assert "broker: unavailable" in beta
+    assert not any("nats-server" in line for line in _command_lines(started))
+    launcher.press_ctrl_c()
+    assert launcher.wait() == 130
+    assert _running(started) == []
+
+
 def test_up_refuses_a_port_already_taken_and_starts_nothing(
     launcher_env: dict[str, str], run_runnerly: RunRunnerly
 ) -> None:
@@ -195,13 +236,11 @@ def test_up_runs_the_real_token_dealer_and_it_issues_tokens_to_services(
 
     assert httpx.get(f"{base}/readyz").status_code == 200
     assert httpx.get(f"{base}/.well-known/jwks.json").json()["keys"]
+    # As the README shows: HTTP Basic with the generated secret from var/secrets.json.
     token = httpx.post(
         f"{base}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": "tokendealer",
-            "client_secret": secrets["client_secrets"]["tokendealer"],
-        },
+        data={"grant_type": "client_credentials"},
+        auth=("tokendealer", secrets["clients"]["tokendealer"]),
     )
     assert token.status_code == 200, token.text
     assert token.json()["token_type"].lower() == "bearer"

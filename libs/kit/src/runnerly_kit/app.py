@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ from runnerly_kit.runtime import Runtime
 from runnerly_kit.settings import ServiceSettings
 from runnerly_kit.tracing import configure_tracing
 
-Hook = Callable[[Runtime], Awaitable[None]]
+Hook = Callable[[Runtime], Coroutine[Any, Any, None]]
 _log = get_logger("runnerly.app")
 
 

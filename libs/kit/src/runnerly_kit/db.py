@@ -14,7 +14,7 @@ PostgreSQL is used through asyncpg, from a ``postgresql+asyncpg://`` URL.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,14 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.util import await_
 
 from runnerly_kit.errors import RunnerlyError, ServiceUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _BEGIN_MODE = "runnerly_sqlite_begin"
+_HOLDS_WRITER = "runnerly_holds_writer"
 
 # One naming convention for every service, so Alembic autogenerate names
 # constraints the same on SQLite and PostgreSQL.
@@ -61,7 +63,7 @@ class Base(DeclarativeBase):
 
 
 class Database:
-    """One engine and its session factory. Creating it does no I/O."""
+    """One engine and its session factories. Creating it does no I/O."""
 
     def __init__(self, url: str, *, echo: bool = False, schema: str | None = None) -> None:
         self.url = make_url(url)
@@ -70,49 +72,50 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             self.url, echo=echo, **_engine_options(self.is_sqlite, schema)
         )
-        if self.is_sqlite:
-            _prepare_sqlite(self.engine, self.url.database)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = asyncio.Lock()
+        if self.is_sqlite:
+            _prepare_sqlite(self.engine, self.url.database, self._await_writer_turn, self._writer)
+        # Sessions begin lazily, at their first statement: a request refused
+        # before it touches the database (or one that never needs it, like a
+        # client_credentials grant) costs no transaction at all.
+        writer = self.engine.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
+        self._write_sessions = async_sessionmaker(writer, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error.
 
-        A :class:`RunnerlyError` raised with ``keep_changes=True`` commits first.
+        The transaction begins at the session's first statement. A
+        :class:`RunnerlyError` raised with ``keep_changes=True`` commits first.
         """
-        async with self._writer_turn(write), self.sessionmaker() as session:
-            mode = "IMMEDIATE" if write else "DEFERRED"
-            await session.connection(execution_options={_BEGIN_MODE: mode})
+        maker = self._write_sessions if write else self.sessionmaker
+        async with maker() as session:
             try:
                 yield session
+                await session.commit()
             except RunnerlyError as error:
                 await (session.commit() if error.keep_changes else session.rollback())
                 raise
             except BaseException:
                 await session.rollback()
                 raise
-            await session.commit()
+            finally:
+                if session.info.pop(_HOLDS_WRITER, False):
+                    self._writer.release()
 
-    @asynccontextmanager
-    async def _writer_turn(self, write: bool) -> AsyncIterator[None]:
+    def _await_writer_turn(self) -> None:
         # SQLite has one writer at a time. Writers of this process queue here,
         # on an asyncio lock, instead of inside SQLite's busy handler, which
-        # polls with sleeps of up to 100 ms and turned a burst of 32 writers
-        # into a p99 of over a second (bench/RESULTS.md). Other processes on
-        # the same file still meet the busy timeout.
-        if not (write and self.is_sqlite):
-            yield
-            return
+        # polls with sleeps of up to 100 ms and turned a burst of writers into
+        # a p99 of over a second (bench/RESULTS.md). Other processes on the
+        # same file still meet the busy timeout. Called from SQLAlchemy's
+        # synchronous "begin" hook, inside the greenlet of an async call,
+        # where await_ may wait on the event loop.
         try:
-            async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
-                await self._writer.acquire()
+            await_(asyncio.wait_for(self._writer.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000))
         except TimeoutError:
             raise ServiceUnavailable("The database is busy; try again.") from None
-        try:
-            yield
-        finally:
-            self._writer.release()
 
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""
@@ -134,7 +137,12 @@ def _engine_options(is_sqlite: bool, schema: str | None) -> dict[str, Any]:
     return options
 
 
-def _prepare_sqlite(engine: AsyncEngine, database: str | None) -> None:
+def _prepare_sqlite(
+    engine: AsyncEngine,
+    database: str | None,
+    await_writer_turn: Callable[[], None],
+    writer: asyncio.Lock,
+) -> None:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -156,4 +164,21 @@ def _prepare_sqlite(engine: AsyncEngine, database: str | None) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(_BEGIN_MODE, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != "IMMEDIATE":
+            connection.exec_driver_sql("BEGIN")
+            return
+        await_writer_turn()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writer.release()  # no transaction began, so nobody else will give it back
+            raise
+        connection.info[_HOLDS_WRITER] = True
+
+
+@event.listens_for(Session, "after_begin")
+def _note_writer_turn(session: Session, _transaction: Any, connection: Connection) -> None:
+    # The writer's turn was taken on the connection; the session that owns the
+    # transaction gives it back when the transaction ends (Database.transaction).
+    if connection.info.pop(_HOLDS_WRITER, False):
+        session.info[_HOLDS_WRITER] = True

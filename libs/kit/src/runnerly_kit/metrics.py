@@ -38,9 +38,27 @@ class HttpMetrics:
             "http_requests_in_progress", "HTTP requests being handled.", registry=registry
         )
 
+        # Label lookups take a lock and build tuples; a request's labels are
+        # few and repeat, so their children are looked up once and kept.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram, Counter | None]] = {}
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one finished request."""
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
-        if status >= 400:
-            self.errors.labels(method, route, "server" if status >= 500 else "client").inc()
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            errors = None
+            if status >= 400:
+                kind = "server" if status >= 500 else "client"
+                errors = self.errors.labels(method, route, kind)
+            children = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route),
+                errors,
+            )
+            self._children[key] = children
+        requests, latency, errors = children
+        requests.inc()
+        latency.observe(seconds)
+        if errors is not None:
+            errors.inc()

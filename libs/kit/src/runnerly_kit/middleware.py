@@ -12,6 +12,7 @@ makes no span when no trace exporter is configured.
 from __future__ import annotations
 
 import time
+
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 

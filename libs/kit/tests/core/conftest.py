@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -35,12 +34,16 @@ def _json_logs() -> None:
     configure_logging(service="kit-core-tests", json=True)
 
 
-@pytest.fixture
-def make_app(tmp_path: Path) -> MakeApp:
-    """Build a plain app: ``make_app(router, ..., database_url=...)``."""
+@pytest.fixture(scope="session")
+def make_app() -> MakeApp:
+    """Build a plain app: ``make_app(router, ..., database_url=...)``.
+
+    Without a database URL the app gets an in-memory SQLite database, which
+    costs nothing unless a request uses it.
+    """
 
     def build(*routers: APIRouter, database_url: str = "", database_schema: str = "") -> FastAPI:
-        url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'plain.db'}"
+        url = database_url or "sqlite+aiosqlite:///:memory:"
         registry = CollectorRegistry()
 
         @contextlib.asynccontextmanager

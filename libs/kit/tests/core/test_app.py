@@ -22,7 +22,7 @@ from runnerly_kit.openapi import ErrorBody
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.sessions import ReadSessionDep, SessionDep
 from runnerly_kit.settings import ServiceSettings
-from runnerly_kit.testing.contract import check_contract_async, check_openapi_document
+from runnerly_kit.testing.contract import check_contract, check_openapi_document
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_kit.testing.ports import free_port
@@ -200,7 +200,7 @@ async def test_openapi_is_3_1_with_stable_operation_ids(client: httpx.AsyncClien
 async def test_a_created_app_honours_its_own_contract(settings: ThingsSettings) -> None:
     """schemathesis finds no 5xx and no answer off the document on a service built by the kit."""
     async with serve(things_app(settings)) as url:
-        await check_contract_async(url, max_examples=15)
+        await check_contract(url, max_examples=15)
 
 
 async def test_readyz_checks_the_broker(

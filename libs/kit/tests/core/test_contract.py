@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter, FastAPI, Header, Path
+from fastapi import APIRouter, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from runnerly_kit.errors import NotFound, Unauthenticated
 from runnerly_kit.http_errors import install_error_handlers
 from runnerly_kit.openapi import ErrorBody
 from runnerly_kit.testing.contract import (
     ContractError,
-    check_contract_async,
+    check_contract,
+    check_contract_sync,
     check_openapi_document,
 )
 from runnerly_kit.testing.servers import serve
@@ -25,6 +27,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class NewThing(BaseModel):
+    # Strict: the document says "integer", so true or "5" must be refused, not coerced.
+    model_config = ConfigDict(strict=True)
+
     name: Annotated[str, Field(min_length=1, max_length=40)]
     size: Annotated[int, Field(ge=0, le=1_000)]
 
@@ -69,14 +74,45 @@ def app_with(*routers: APIRouter) -> FastAPI:
 async def test_a_correct_service_passes() -> None:
     """Valid and invalid requests to every operation all get documented, well-formed answers."""
     async with serve(app_with(things_router())) as url:
-        await check_contract_async(url)
+        await check_contract(url)
+
+
+async def test_a_strict_service_rejects_every_invalid_request() -> None:
+    """With reject_invalid, every generated invalid request must get a 4xx; strict models do."""
+    async with serve(app_with(things_router())) as url:
+        await check_contract(url, reject_invalid=True)
+
+
+async def test_accepting_invalid_input_fails_only_when_asked() -> None:
+    """A handler that takes any body passes by default and fails with reject_invalid=True."""
+    router = APIRouter(responses=ERRORS)
+    body_schema = NewThing.model_json_schema()
+
+    @router.post(
+        "/v1/notes",
+        status_code=204,
+        operation_id="add_note",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": body_schema}},
+            }
+        },
+    )
+    async def add_note(request: Request) -> None:
+        await request.body()  # the document promises validation; the handler does none
+
+    async with serve(app_with(router)) as url:
+        await check_contract(url, max_examples=10)
+        with pytest.raises(ContractError, match="Schema-violating request accepted"):
+            await check_contract(url, max_examples=10, reject_invalid=True)
 
 
 async def test_a_server_error_on_some_input_fails_the_contract() -> None:
     """A 500 that only some generated input reaches is found and reported with a replay."""
     async with serve(app_with(things_router(crash_on_big=True))) as url:
         with pytest.raises(ContractError) as caught:
-            await check_contract_async(url)
+            await check_contract(url)
 
     message = str(caught.value)
     assert "POST /v1/things (positive cases)" in message
@@ -89,7 +125,7 @@ async def test_a_body_off_its_schema_fails_the_contract() -> None:
     """A response whose body does not match the documented schema is caught."""
     async with serve(app_with(things_router(off_schema=True))) as url:
         with pytest.raises(ContractError) as caught:
-            await check_contract_async(url, negative=False)
+            await check_contract(url, negative=False)
 
     message = str(caught.value)
     assert "GET /v1/things/{thing_id} (positive cases)" in message
@@ -100,7 +136,7 @@ async def test_an_undocumented_content_type_fails_the_contract() -> None:
     """A text/plain answer where JSON is documented is caught."""
     async with serve(app_with(things_router(as_text=True))) as url:
         with pytest.raises(ContractError, match="Undocumented Content-Type"):
-            await check_contract_async(url, negative=False)
+            await check_contract(url, negative=False)
 
 
 async def test_an_undocumented_status_fails_unless_the_right_headers_are_sent() -> None:
@@ -117,21 +153,34 @@ async def test_an_undocumented_status_fails_unless_the_right_headers_are_sent() 
 
     async with serve(app_with(router)) as url:
         with pytest.raises(ContractError, match="Undocumented status code"):
-            await check_contract_async(url, max_examples=5)
-        await check_contract_async(url, headers={"Authorization": "Bearer good"}, max_examples=5)
+            await check_contract(url, max_examples=5)
+        await check_contract(url, headers={"Authorization": "Bearer good"}, max_examples=5)
 
 
 async def test_excluded_operations_are_not_exercised() -> None:
     """An operation named in exclude_operations is skipped; the others are still checked."""
     async with serve(app_with(things_router(crash_on_big=True))) as url:
-        await check_contract_async(url, exclude_operations={"create_thing"})
+        await check_contract(url, exclude_operations={"create_thing"})
 
 
 async def test_excluding_an_unknown_operation_is_an_error() -> None:
     """A typo in exclude_operations fails loudly instead of silently checking less."""
     async with serve(app_with(things_router())) as url:
         with pytest.raises(ContractError, match="not in the document: \\['create_thnig'\\]"):
-            await check_contract_async(url, exclude_operations={"create_thnig"})
+            await check_contract(url, exclude_operations={"create_thnig"})
+
+
+async def test_the_sync_form_works_from_a_thread_without_a_loop() -> None:
+    """check_contract_sync checks a service served elsewhere (here: the test's loop)."""
+    async with serve(app_with(things_router(crash_on_big=True))) as url:
+        with pytest.raises(ContractError, match="Server error"):
+            await asyncio.to_thread(check_contract_sync, url, negative=False)
+
+
+async def test_the_sync_form_refuses_to_block_a_running_loop() -> None:
+    """Called on a loop's thread, check_contract_sync refuses instead of deadlocking the server."""
+    with pytest.raises(RuntimeError, match="await check_contract"):
+        check_contract_sync("http://127.0.0.1:1")
 
 
 def document(paths: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:

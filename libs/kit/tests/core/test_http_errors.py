@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from fastapi import APIRouter, FastAPI, Form
 from pydantic import BaseModel
 
@@ -58,7 +59,11 @@ async def key_error() -> dict[str, str]:
     return {"name": nothing["missing"]}
 
 
-@pytest.fixture
+# One server for the module: these tests only read answers, so they can share it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def client(make_app: MakeApp) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(make_app(router)) as url, httpx.AsyncClient(base_url=url) as http:
         yield http

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
+import pytest_asyncio
 from fastapi import APIRouter, FastAPI
 
 from runnerly_kit.testing.servers import serve
@@ -28,7 +29,11 @@ async def boom() -> dict[str, str]:
     raise ValueError("broken invariant")
 
 
-@pytest.fixture
+# One server for the module: these tests only read answers, so they can share it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def client(make_app: MakeApp) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(make_app(router)) as url, httpx.AsyncClient(base_url=url) as http:
         yield http

@@ -57,7 +57,7 @@ def _new_secret() -> str:
 def _read(path: Path) -> Credentials:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        client_secrets = data["client_secrets"]
+        client_secrets = data["clients"]
         key_secret = data["key_encryption_secret"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         reason = type(exc).__name__
@@ -73,7 +73,7 @@ def _write(path: Path, credentials: Credentials) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     body = {
         "format": _FORMAT,
-        "client_secrets": dict(sorted(credentials.client_secrets.items())),
+        "clients": dict(sorted(credentials.client_secrets.items())),
         "key_encryption_secret": credentials.key_encryption_secret,
     }
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")

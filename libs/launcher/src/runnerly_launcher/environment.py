@@ -86,7 +86,7 @@ def service_environment(
         ours[f"{prefix}KEY_ENCRYPTION_SECRET"] = credentials.key_encryption_secret
         ours[f"{prefix}CLIENTS"] = clients_json(config, credentials, environ)
     others = tuple(
-        e.manifest.env_prefix for e in config.services if e.manifest.env_prefix != prefix
+        other for e in config.services if (other := e.manifest.env_prefix) and other != prefix
     )
     inherited = {
         key: value

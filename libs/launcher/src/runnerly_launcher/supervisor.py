@@ -7,16 +7,17 @@ SIGKILL five seconds after the first one has stopped. The broker is started
 before the services and stopped after them (see :mod:`runnerly_launcher.broker`).
 
 A thread waits until every ``/readyz`` answers and prints the table of
-services. It starts only once honcho has forked all its helpers: a thread
-alive during a fork could leave a lock held in the child.
+services; another stops everything if the embedded broker dies.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from honcho.manager import Manager
@@ -30,6 +31,9 @@ from runnerly_launcher.errors import LaunchError
 from runnerly_launcher.migrate import migrate
 from runnerly_launcher.probes import port_is_open
 from runnerly_launcher.status import render_table, wait_until_ready
+
+#: Exit code after SIGHUP, by the shell's 128 + signal number convention (honcho uses 130 and 143).
+EXIT_HANGUP = 128 + signal.SIGHUP
 
 
 def up(
@@ -74,39 +78,58 @@ def _supervise(
     broker: EmbeddedBroker | None,
     out: TextIO,
 ) -> int:
-    started, stopping, broker_lost = threading.Event(), threading.Event(), threading.Event()
-    manager = Manager(printer=_SignallingPrinter(out, started))
+    stopping, broker_lost, hung_up = threading.Event(), threading.Event(), threading.Event()
+
+    def start_watchers() -> None:
+        _thread(_announce_when_ready, config, endpoints, stopping, out)
+        if broker is not None:
+            _thread(_stop_all_if_broker_dies, broker, manager, stopping, broker_lost, out)
+
+    manager = Manager(printer=_FirstMessageHook(out, start_watchers))
     for endpoint in endpoints:
         environment = service_environment(endpoint, config, credentials, environ)
         manager.add_process(endpoint.name, service_command(endpoint, config), env=environment)
-    threading.Thread(
-        target=_announce_when_ready,
-        args=(config, endpoints, started, stopping, out),
-        name="runnerly-readiness",
-        daemon=True,
-    ).start()
-    if broker is not None:
-        threading.Thread(
-            target=_stop_all_if_broker_dies,
-            args=(broker, manager, started, stopping, broker_lost, out),
-            name="runnerly-broker-watch",
-            daemon=True,
-        ).start()
+
+    launcher_pid = os.getpid()
+
+    def hang_up(_signum: int, _frame: object) -> None:
+        # honcho handles SIGINT and SIGTERM only. Closing the terminal sends SIGHUP,
+        # which would kill the launcher alone and orphan services in their own groups.
+        if os.getpid() != launcher_pid:
+            return  # a honcho helper, forked with this handler: the launcher does the stopping
+        hung_up.set()
+        os.kill(launcher_pid, signal.SIGTERM)  # into honcho's own shutdown
+
+    signal.signal(signal.SIGHUP, hang_up)
     try:
         manager.loop()
+    except BaseException:
+        # The loop failed (its output gone with the terminal...): stop the services anyway.
+        manager.terminate()
+        raise
     finally:
         stopping.set()
     if broker_lost.is_set():
         return 1
-    return int(manager.returncode or 0)
+    if hung_up.is_set():
+        return EXIT_HANGUP
+    code = int(manager.returncode or 0)
+    # A service killed by a signal has a negative return code; the shell's form is 128 + signal.
+    return 128 - code if code < 0 else code
 
 
-class _SignallingPrinter:
-    """honcho's printer, which also tells when honcho has started every process."""
+class _FirstMessageHook:
+    """honcho's printer, calling ``hook`` before printing honcho's first message.
 
-    def __init__(self, out: TextIO, started: threading.Event) -> None:
+    honcho forks one helper per service before it reads its first event. Starting
+    our threads from that first message means no thread of ours exists during a
+    fork: a fork copies only the calling thread, and a lock another thread held
+    would stay locked forever in the child.
+    """
+
+    def __init__(self, out: TextIO, hook: Callable[[], None]) -> None:
         self._printer: Any = Printer(out)
-        self._started = started
+        self._hook: Callable[[], None] | None = hook
 
     @property
     def width(self) -> int:
@@ -119,28 +142,23 @@ class _SignallingPrinter:
 
     def write(self, message: Any) -> None:
         """Print one of honcho's messages."""
-        # honcho forks all its helpers before it reads its first event, so from
-        # the first message on no fork is left and threads are safe to start work.
-        self._started.set()
+        if self._hook is not None:
+            hook, self._hook = self._hook, None
+            hook()
         self._printer.write(message)
 
 
-def _wait_started(started: threading.Event, stopping: threading.Event) -> bool:
-    while not started.wait(0.1):
-        if stopping.is_set():
-            return False
-    return True
+def _thread(target: Callable[..., None], *args: Any) -> None:
+    name = f"runnerly-{target.__name__.strip('_')}"
+    threading.Thread(target=target, args=args, name=name, daemon=True).start()
 
 
 def _announce_when_ready(
     config: LauncherConfig,
     endpoints: Sequence[ServiceEndpoint],
-    started: threading.Event,
     stopping: threading.Event,
     out: TextIO,
 ) -> None:
-    if not _wait_started(started, stopping):
-        return
     healths = asyncio.run(
         wait_until_ready(
             config, endpoints, give_up_after=config.ready_timeout_seconds, stopping=stopping
@@ -160,16 +178,13 @@ def _announce_when_ready(
     out.flush()
 
 
-def _stop_all_if_broker_dies(  # a thread target: arguments come as args=
+def _stop_all_if_broker_dies(
     broker: EmbeddedBroker,
     manager: Any,
-    started: threading.Event,
     stopping: threading.Event,
     broker_lost: threading.Event,
     out: TextIO,
 ) -> None:
-    if not _wait_started(started, stopping):
-        return
     code = broker.wait()
     if stopping.is_set():
         return

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from runnerly_kit.events.types import Envelope, EventData
 if TYPE_CHECKING:
     from runnerly_kit.db import Database
 
-_PENDING = "runnerly_outbox_pending_engine"
+_PENDING = "runnerly_outbox_pending_pool"
 _HOOKED = "runnerly_outbox_hooked"
 
 
@@ -32,19 +32,21 @@ class _Wakeable(Protocol):
     def wake(self) -> None: ...
 
 
-# Relays by the engine they read, so a commit on that engine can wake them.
+# Relays by the connection pool of the database they read, so a commit on that
+# database can wake them. The pool, not the engine: a database's write sessions
+# use an option-carrying copy of its engine, which shares the pool.
 # Weak on both sides: a disposed database or a dropped relay leaves nothing behind.
-_relays: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[Any]] = weakref.WeakKeyDictionary()
+_relays: weakref.WeakKeyDictionary[Pool, weakref.WeakSet[Any]] = weakref.WeakKeyDictionary()
 
 
 def register_relay(database: Database, relay: _Wakeable) -> None:
     """Have ``relay`` woken whenever a session on ``database`` commits an event."""
-    _relays.setdefault(database.engine.sync_engine, weakref.WeakSet()).add(relay)
+    _relays.setdefault(database.engine.sync_engine.pool, weakref.WeakSet()).add(relay)
 
 
 def unregister_relay(database: Database, relay: _Wakeable) -> None:
     """Stop waking ``relay``."""
-    relays = _relays.get(database.engine.sync_engine)
+    relays = _relays.get(database.engine.sync_engine.pool)
     if relays is not None:
         relays.discard(relay)
 
@@ -70,7 +72,7 @@ def record_event(
     sync_session = session.sync_session
     bind = session.bind
     if bind is not None:
-        sync_session.info[_PENDING] = bind.sync_engine
+        sync_session.info[_PENDING] = bind.sync_engine.pool
     if not sync_session.info.get(_HOOKED):
         sync_session.info[_HOOKED] = True
         event.listen(sync_session, "after_commit", _after_commit)
@@ -79,10 +81,10 @@ def record_event(
 
 
 def _after_commit(session: Session) -> None:
-    engine = session.info.pop(_PENDING, None)
-    if engine is None:
+    pool = session.info.pop(_PENDING, None)
+    if pool is None:
         return
-    for relay in list(_relays.get(engine, ())):
+    for relay in list(_relays.get(pool, ())):
         relay.wake()
 
 

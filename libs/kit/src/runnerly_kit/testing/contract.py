@@ -2,21 +2,22 @@
 
 Every service's test suite serves its app on loopback and calls::
 
-    await check_contract_async(base_url, headers={"Authorization": f"Bearer {token}"})
+    await check_contract(base_url, headers={"Authorization": f"Bearer {token}"})
 
 The document must be OpenAPI 3.1 with a unique ``operationId`` on every
 operation (generated clients depend on them). Then, for every operation,
-schemathesis generates requests from the schema -- valid ones, and with
-``negative=True`` invalid ones -- sends them to the service and fails on:
+schemathesis generates requests from the schema -- valid ones, then
+(unless ``negative=False``) invalid ones -- sends them and fails on:
 
 - any 5xx answer;
 - a status code the operation does not document;
 - a body that does not match the documented schema, or an undocumented
   content type or missing documented header;
-- (negative cases) invalid input that the service accepted with a 2xx.
+- with ``reject_invalid=True``, invalid input that the service accepted (2xx).
 
 Runs are derandomized, so a failure reproduces on the next run; each failure
-is reported with a ``curl`` line that replays it.
+is reported with a ``curl`` line that replays it. schemathesis and hypothesis
+are test-only dependencies (the workspace's dev group), as is this module.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -80,24 +82,83 @@ def check_openapi_document(document: Mapping[str, Any]) -> None:
         raise ContractError("; ".join(problems))
 
 
-def check_contract(
+async def check_contract(
     base_url: str,
     *,
     headers: Mapping[str, str] | None = None,
     max_examples: int = 25,
     exclude_operations: Collection[str] = (),
     negative: bool = True,
+    reject_invalid: bool = False,
+    request_timeout: float = 10.0,
 ) -> None:
     """Fuzz every operation of the service at ``base_url`` against its ``/openapi.json``.
 
     ``headers`` are sent with every request (e.g. a bearer token);
     ``exclude_operations`` names operation ids not to exercise (each must
-    exist); ``max_examples`` bounds the requests per operation and mode.
+    exist); ``max_examples`` bounds the requests per operation and mode;
+    ``negative`` adds invalid requests, which must not get a 5xx;
+    ``reject_invalid`` also fails when one gets a 2xx (pydantic's lax mode
+    accepts ``true`` or ``"5"`` for an integer: use strict models for that).
     Raises :class:`ContractError` listing every operation that failed.
-    Synchronous: from an async test, use :func:`check_contract_async`.
+
+    schemathesis and its HTTP client are synchronous, so they run in a worker
+    thread while the service keeps answering on the test's event loop.
     """
+    await asyncio.to_thread(
+        _check_contract,
+        base_url,
+        headers=headers,
+        max_examples=max_examples,
+        exclude_operations=exclude_operations,
+        negative=negative,
+        reject_invalid=reject_invalid,
+        request_timeout=request_timeout,
+    )
+
+
+def check_contract_sync(
+    base_url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    max_examples: int = 25,
+    exclude_operations: Collection[str] = (),
+    negative: bool = True,
+    reject_invalid: bool = False,
+    request_timeout: float = 10.0,
+) -> None:
+    """:func:`check_contract` for a service running elsewhere (another thread or process)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass  # no loop in this thread: blocking is fine
+    else:
+        # A server on this thread's loop could not answer while we block it.
+        raise RuntimeError("inside an event loop: use `await check_contract(...)`")
+    _check_contract(
+        base_url,
+        headers=headers,
+        max_examples=max_examples,
+        exclude_operations=exclude_operations,
+        negative=negative,
+        reject_invalid=reject_invalid,
+        request_timeout=request_timeout,
+    )
+
+
+def _check_contract(
+    base_url: str,
+    *,
+    headers: Mapping[str, str] | None,
+    max_examples: int,
+    exclude_operations: Collection[str],
+    negative: bool,
+    reject_invalid: bool,
+    request_timeout: float,
+) -> None:
     base_url = base_url.rstrip("/")
-    response = httpx.get(f"{base_url}/openapi.json", headers=dict(headers or {}))
+    sent_headers = dict(headers or {})
+    response = httpx.get(f"{base_url}/openapi.json", headers=sent_headers, timeout=request_timeout)
     response.raise_for_status()
     document = response.json()
     check_openapi_document(document)
@@ -117,15 +178,15 @@ def check_contract(
     modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if negative else [])
     failures: list[str] = []
     with requests.Session() as session:
+        call = _Call(base_url, session, sent_headers, request_timeout)
         for result in schema.get_all_operations():
             if isinstance(result, Err):
                 failures.append(f"an operation cannot be read: {result.err()}")
                 continue
             operation = result.ok()
             for mode in modes:
-                run = _fuzz(operation, mode, base_url, session, dict(headers or {}), max_examples)
                 try:
-                    run()
+                    _fuzz(operation, mode, call, max_examples, reject_invalid)()
                 except Unsatisfiable as error:
                     # Nothing about the operation can be made invalid (no parameters,
                     # no body, or only unconstrained strings): no negative cases to run.
@@ -139,39 +200,25 @@ def check_contract(
         raise ContractError(f"{len(failures)} contract failure(s)\n\n" + "\n\n".join(failures))
 
 
-async def check_contract_async(
-    base_url: str,
-    *,
-    headers: Mapping[str, str] | None = None,
-    max_examples: int = 25,
-    exclude_operations: Collection[str] = (),
-    negative: bool = True,
-) -> None:
-    """:func:`check_contract` for async tests: the service keeps running on the test's loop.
+@dataclass(frozen=True)
+class _Call:
+    """How each generated case is sent."""
 
-    schemathesis and its HTTP client are synchronous, so they run in a worker
-    thread while uvicorn answers on the event loop.
-    """
-    await asyncio.to_thread(
-        check_contract,
-        base_url,
-        headers=headers,
-        max_examples=max_examples,
-        exclude_operations=exclude_operations,
-        negative=negative,
-    )
+    base_url: str
+    session: requests.Session
+    headers: dict[str, str]
+    timeout: float
 
 
 def _fuzz(
     operation: APIOperation[Any, Any, Any, Any],
     mode: GenerationMode,
-    base_url: str,
-    session: requests.Session,
-    headers: dict[str, str],
+    call: _Call,
     max_examples: int,
+    reject_invalid: bool,
 ) -> Callable[[], None]:
     checks = list(RESPONSE_CHECKS)
-    if mode is GenerationMode.NEGATIVE:
+    if mode is GenerationMode.NEGATIVE and reject_invalid:
         checks.append(negative_data_rejection)
 
     @settings(
@@ -184,6 +231,12 @@ def _fuzz(
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Case[Any]) -> None:
-        case.call_and_validate(base_url=base_url, session=session, headers=headers, checks=checks)
+        case.call_and_validate(
+            base_url=call.base_url,
+            session=call.session,
+            headers=call.headers,
+            checks=checks,
+            timeout=call.timeout,
+        )
 
     return run

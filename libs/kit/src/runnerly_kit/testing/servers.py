@@ -29,8 +29,8 @@ async def serve(app: ASGIApp, *, port: int | None = None) -> AsyncIterator[str]:
         app, host="127.0.0.1", port=port, lifespan="on", log_config=None, access_log=False
     )
     server = uvicorn.Server(config)
-    # The test owns the loop's signals; uvicorn must not install its own handlers.
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    # The test runner owns the process's signals; uvicorn must not take them.
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
     task = asyncio.create_task(_serve(server))
     while not server.started:
         if task.done():
