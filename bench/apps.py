@@ -19,13 +19,13 @@ from runnerly_kit.auth import CurrentClaims
 from runnerly_kit.settings import ServiceSettings
 
 #: Same shape and size as a real client_credentials answer (a 300-byte JWT).
-TOKEN_BODY = {
+TOKEN_BODY: dict[str, object] = {
     "access_token": "x" * 300,
     "token_type": "Bearer",
     "expires_in": 900,
     "scope": "runs:write users:read",
 }
-WHOAMI_BODY = {"subject": "bench", "scopes": ["runs:write", "users:read"]}
+WHOAMI_BODY: dict[str, object] = {"subject": "bench", "scopes": ["runs:write", "users:read"]}
 
 
 def bare() -> FastAPI:

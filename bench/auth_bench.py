@@ -75,8 +75,10 @@ def run(seconds: int, connections: int) -> dict[str, object]:
                 token = httpx.post(
                     f"{tokendealer}/oauth/token",
                     content=form,
-                    headers={"Authorization": f"Basic {basic}",
-                             "Content-Type": "application/x-www-form-urlencoded"},
+                    headers={
+                        "Authorization": f"Basic {basic}",
+                        "Content-Type": "application/x-www-form-urlencoded",
+                    },
                 ).json()["access_token"]
                 authed_env = {
                     "BENCH_JWKS_URL": f"{tokendealer}/.well-known/jwks.json",
@@ -84,38 +86,58 @@ def run(seconds: int, connections: int) -> dict[str, object]:
                     "BENCH_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "INFO"),
                 }
                 with uvicorn_server("bench.apps:authed", env=authed_env) as authed:
-                    load = {"seconds": seconds, "connections": connections}
                     results = [
-                        wrk("bare POST /oauth/token", f"{bare}/oauth/token", form_body=form, **load),
+                        wrk(
+                            "bare POST /oauth/token",
+                            f"{bare}/oauth/token",
+                            form_body=form,
+                            seconds=seconds,
+                            connections=connections,
+                        ),
                         wrk(
                             "tokendealer POST /oauth/token",
                             f"{tokendealer}/oauth/token",
                             form_body=form,
                             headers={"Authorization": f"Basic {basic}"},
-                            **load,
+                            seconds=seconds,
+                            connections=connections,
                         ),
-                        wrk("bare GET /v1/whoami", f"{bare}/v1/whoami", **load),
-                        wrk("kit GET /v1/anonymous (no token)", f"{authed}/v1/anonymous", **load),
+                        wrk(
+                            "bare GET /v1/whoami",
+                            f"{bare}/v1/whoami",
+                            seconds=seconds,
+                            connections=connections,
+                        ),
+                        wrk(
+                            "kit GET /v1/anonymous (no token)",
+                            f"{authed}/v1/anonymous",
+                            seconds=seconds,
+                            connections=connections,
+                        ),
                         wrk(
                             "kit GET /v1/whoami (JWKS-verified bearer)",
                             f"{authed}/v1/whoami",
                             headers={"Authorization": f"Bearer {token}"},
-                            **load,
+                            seconds=seconds,
+                            connections=connections,
                         ),
                     ]
         finally:
             nats.stop()
     bare_token, real_token, bare_whoami, kit_anonymous, real_whoami = results
+
+    def ratio(real: LoadResult, bare: LoadResult) -> float:
+        return real.requests_per_second / bare.requests_per_second
+
     return {
-        "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
+        "machine": f"{platform.machine()} Python {platform.python_version()}",
         "load": f"wrk -t1 -c{connections} -d{seconds}s",
         "results": [r.__dict__ for r in results],
         "ratios": {
-            "token_endpoint_vs_bare": real_token.requests_per_second / bare_token.requests_per_second,
-            "authenticated_vs_bare": real_whoami.requests_per_second / bare_whoami.requests_per_second,
-            "kit_without_token_vs_bare": (
-                kit_anonymous.requests_per_second / bare_whoami.requests_per_second
-            ),
+            "token_endpoint_vs_bare": ratio(real_token, bare_token),
+            "kit_without_token_vs_bare": ratio(kit_anonymous, bare_whoami),
+            "authenticated_vs_bare": ratio(real_whoami, bare_whoami),
+            "authenticated_vs_kit_without_token": ratio(real_whoami, kit_anonymous),
         },
     }
 
@@ -133,7 +155,10 @@ def table(figures: dict[str, object]) -> str:
             "",
             f"- token endpoint / bare: **{ratios['token_endpoint_vs_bare']:.2f}**",
             f"- kit without a token / bare: **{ratios['kit_without_token_vs_bare']:.2f}**",
-            f"- authenticated request / bare: **{ratios['authenticated_vs_bare']:.2f}** (target ≥ 0.70)",
+            f"- authenticated request / bare: **{ratios['authenticated_vs_bare']:.2f}**"
+            " (target ≥ 0.70)",
+            "- authenticated request / kit without a token: "
+            f"**{ratios['authenticated_vs_kit_without_token']:.2f}**",
         ]
     )
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -54,32 +55,32 @@ def uvicorn_server(
     command = [sys.executable, "-m", "uvicorn", target, "--port", str(port), *UVICORN_ARGS]
     if factory:
         command.append("--factory")
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=cwd
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=cwd
+        )
+        try:
+            _wait_until_up(url, process, log)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: object) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log.seek(0)  # type: ignore[attr-defined]
-            raise RuntimeError(f"server exited:\n{log.read().decode()}")  # type: ignore[attr-defined]
+            log.seek(0)
+            raise RuntimeError(f"server exited:\n{log.read().decode()}")
         try:
             # Any HTTP answer (even 404 on an app without /healthz) means it listens.
             httpx.get(f"{url}/healthz", timeout=1)
-            return
         except httpx.TransportError:
             time.sleep(0.1)
+        else:
+            return
     raise RuntimeError(f"{url} did not start")
 
 

@@ -10,7 +10,6 @@ from joserfc.jwk import KeySet
 
 from .support import TokenDealer
 
-
 # RFC 9864 deprecates the polymorphic "EdDSA" name in favour of "Ed25519";
 # PyJWT, which signs our tokens, does not know the new name yet.
 pytestmark = pytest.mark.filterwarnings("ignore::joserfc.errors.SecurityWarning")

@@ -66,7 +66,13 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
         runtime = await _open_runtime(settings, definition, registry)
         app.state.runtime = runtime
         consumers = [
-            Consumer(handlers, runtime.db, runtime.broker, registry=registry, service=settings.service_name)
+            Consumer(
+                handlers,
+                runtime.db,
+                runtime.broker,
+                registry=registry,
+                service=settings.service_name,
+            )
             for handlers in definition.consumers
             if runtime.broker is not None
         ]
@@ -114,8 +120,12 @@ def _operation_id(route: APIRoute) -> str:
 async def _open_runtime(
     settings: ServiceSettings, definition: ServiceDefinition, registry: CollectorRegistry
 ) -> Runtime:
-    configure_logging(service=settings.service_name, level=settings.log_level, json=settings.log_json)
-    configure_tracing(service=settings.service_name, otlp_endpoint=settings.otel_exporter_otlp_endpoint)
+    configure_logging(
+        service=settings.service_name, level=settings.log_level, json=settings.log_json
+    )
+    configure_tracing(
+        service=settings.service_name, otlp_endpoint=settings.otel_exporter_otlp_endpoint
+    )
     db = Database(
         settings.database_url,
         echo=settings.database_echo,

@@ -1,4 +1,4 @@
-"""Every error leaves an HTTP service as the JSON envelope; this module is the only place that builds it.
+"""Every error leaves a service as the JSON envelope; this is the only module that builds it.
 
 The framework's own errors (404 for an unknown route, 405, 422 for a body
 that fails validation, a malformed form or JSON body) are converted here too.

