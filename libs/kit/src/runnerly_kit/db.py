@@ -93,12 +93,12 @@ class Database:
         async with maker() as session:
             try:
                 yield session
-                await session.commit()
+                await _end(session, commit=True)
             except RunnerlyError as error:
-                await (session.commit() if error.keep_changes else session.rollback())
+                await _end(session, commit=error.keep_changes)
                 raise
             except BaseException:
-                await session.rollback()
+                await _end(session, commit=False)
                 raise
             finally:
                 if session.info.pop(_HOLDS_WRITER, False):
@@ -125,6 +125,15 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def _end(session: AsyncSession, *, commit: bool) -> None:
+    # A session that never ran a statement has no transaction to end; skipping
+    # the call saves a greenlet round trip on requests that never touched the
+    # database (bench/RESULTS.md).
+    if not (session.in_transaction() or session.new or session.dirty or session.deleted):
+        return
+    await (session.commit() if commit else session.rollback())
 
 
 def _engine_options(is_sqlite: bool, schema: str | None) -> dict[str, Any]:

@@ -33,11 +33,11 @@ async def _keyring(runtime: RuntimeDep) -> KeyRing:
     return keyring_of(runtime)
 
 
-async def _token_service(runtime: RuntimeDep) -> TokenService:
+def token_service_of(runtime: Runtime) -> TokenService:
+    """The process's token service (its grants)."""
     tokens = runtime.extras[TOKEN_SERVICE]
     assert isinstance(tokens, TokenService)
     return tokens
 
 
 KeyRingDep = Annotated[KeyRing, Depends(_keyring)]
-TokenServiceDep = Annotated[TokenService, Depends(_token_service)]

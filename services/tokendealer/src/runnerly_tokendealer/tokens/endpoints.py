@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from runnerly_kit.columns import utcnow
-from runnerly_kit.runtime import RuntimeDep
+from runnerly_kit.runtime import get_runtime
 from runnerly_kit.sessions import SessionDep
-from runnerly_tokendealer.dependencies import KeyRingDep, TokenServiceDep, settings_of
+from runnerly_tokendealer.dependencies import keyring_of, settings_of, token_service_of
 from runnerly_tokendealer.tokens import service
 from runnerly_tokendealer.tokens.clients import authenticate_client
 from runnerly_tokendealer.tokens.errors import invalid_request
@@ -33,20 +32,16 @@ def _form_body(schema: Mapping[str, object]) -> dict[str, object]:
     summary="Issue tokens (RFC 6749): client_credentials and refresh_token grants.",
     openapi_extra=_form_body(TOKEN_FORM_SCHEMA),
 )
-async def issue_token(
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    keyring: KeyRingDep,
-    tokens: TokenServiceDep,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> TokenResponse:
-    form = await read_form(request)
+async def issue_token(request: Request, response: Response, session: SessionDep) -> TokenResponse:
+    # The hottest route of the system: every service and every login comes
+    # here, so it takes the runtime from the request rather than through three
+    # more dependencies (each costs FastAPI ~13 µs; bench/RESULTS.md).
+    runtime = get_runtime(request)
     settings = settings_of(runtime)
-    client = authenticate_client(settings, authorization, form)
-    context = service.GrantContext(session, runtime, keyring, settings, utcnow())
-    issued = await tokens.issue(context, client, form)
+    form = await read_form(request)
+    client = authenticate_client(settings, request.headers.get("authorization"), form)
+    context = service.GrantContext(session, runtime, keyring_of(runtime), settings, utcnow())
+    issued = await token_service_of(runtime).issue(context, client, form)
     response.headers.update(_NO_STORE)
     return TokenResponse(
         access_token=issued.access_token,
@@ -64,14 +59,10 @@ async def issue_token(
     response_class=Response,
     responses={200: {"description": "Revoked, or nothing to revoke."}},
 )
-async def revoke_token(
-    request: Request,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Response:
+async def revoke_token(request: Request, session: SessionDep) -> Response:
+    runtime = get_runtime(request)
     form = await read_form(request)
-    client = authenticate_client(settings_of(runtime), authorization, form)
+    client = authenticate_client(settings_of(runtime), request.headers.get("authorization"), form)
     token = form.get("token")
     if not token:
         raise invalid_request("The token parameter is required.")
