@@ -95,7 +95,7 @@ async def main(level: str) -> None:
     async with serve(jwks) as url, httpx.AsyncClient() as http:
         os.environ["BENCH_JWKS_URL"] = f"{url}/jwks"
         os.environ["BENCH_DATABASE_URL"] = "sqlite+aiosqlite:///:memory:"
-        from bench.apps import authed, bare  # noqa: PLC0415  # after the environment is set
+        from bench.apps import authed, bare  # after the environment is set
 
         rows = [("bare FastAPI, same body", await _per_request(bare(), "/v1/whoami", {}))]
         os.environ["BENCH_LOG_LEVEL"] = level
@@ -109,14 +109,16 @@ async def main(level: str) -> None:
             f"{url}/jwks", issuer=ISSUER, audience=AUDIENCE, algorithms=["EdDSA"], http=http
         )
         await verifier.verify(token)
-        rows.append(("TokenVerifier.verify, cached token", await _timed(lambda: verifier.verify(token))))
+        rows.append(
+            ("TokenVerifier.verify, cached token", await _timed(lambda: verifier.verify(token)))
+        )
         fresh = TokenVerifier(
             f"{url}/jwks", issuer=ISSUER, audience=AUDIENCE, algorithms=["EdDSA"], http=http,
             cache_size=1,
         )  # fmt: skip
         await fresh.verify(token)
         rows.append(("TokenVerifier signature check (no cache)", await _timed(
-            lambda: fresh._verify_signed(token)  # noqa: SLF001  # the uncached path itself
+            lambda: fresh._verify_signed(token)  # the uncached path itself
         )))  # fmt: skip
     table = ["| what | µs per request |", "|---|---:|"]
     table += [f"| {name} | {micros:.1f} |" for name, micros in rows]
@@ -131,6 +133,6 @@ if __name__ == "__main__":
     level = parser.parse_args().log_level
     # The services log to stdout; in a deployment that is a file or a pipe
     # read by a collector, not a terminal, so here it goes to /dev/null.
-    with open(os.devnull, "w") as sink:  # noqa: PTH123
+    with open(os.devnull, "w") as sink:
         sys.stdout = sink
         asyncio.run(main(level))
