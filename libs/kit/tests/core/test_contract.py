@@ -46,7 +46,7 @@ def things_router(
 
     @router.post("", status_code=201, operation_id="create_thing")
     async def create_thing(thing: NewThing) -> Thing:
-        if crash_on_big and thing.size > 500:
+        if crash_on_big and thing.size > 10:
             raise RuntimeError("a bug that only big things reach")
         return Thing(id=1, **thing.model_dump())
 

@@ -193,7 +193,8 @@ async def test_shutdown_finishes_in_flight_requests(tmp_path: Path) -> None:
     service = start_service(tmp_path)
     try:
         async with httpx.AsyncClient(base_url=service.base_url, timeout=30) as http:
-            in_flight = asyncio.create_task(http.get("/v1/slow", params={"seconds": 1.0}))
+            # Long enough that the refusal of new connections is seen even on a busy machine.
+            in_flight = asyncio.create_task(http.get("/v1/slow", params={"seconds": 3.0}))
             await service.wait_for(lambda line: line["event"] == "slow_started")
 
             service.process.send_signal(signal.SIGTERM)
