@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,7 +22,7 @@ from runnerly_tokendealer.dependencies import keyring_of
 from runnerly_tokendealer.main import create_app
 from runnerly_tokendealer.models import SigningKey
 
-from .support import TokenDealer, basic, make_settings
+from .support import TokenDealer, basic, make_settings, migrate
 
 
 async def _service_token(tokendealer: TokenDealer, client_id: str = "runs") -> str:
@@ -196,3 +198,19 @@ async def test_a_wrong_key_encryption_secret_stops_start_up(
     with pytest.raises(RuntimeError, match="failed to start"):
         async with serve(create_app(bad), port=port):
             pass
+
+
+async def test_the_key_store_is_readable_by_its_owner_only(
+    tmp_path: Path, nats_server: NatsServer
+) -> None:
+    """On the embedded default the database holding the keys is 0600, in a 0700 folder."""
+    port = free_port()
+    database = TestDatabase("sqlite", "")
+    settings = make_settings(database, nats_server.url, port, data_dir=tmp_path / "var")
+    await migrate(TestDatabase("sqlite", settings.database_url))
+    async with serve(create_app(settings), port=port):
+        pass
+
+    db_file = tmp_path / "var" / "tokendealer" / "tokendealer.db"
+    assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db_file.parent.stat().st_mode) == 0o700

@@ -152,8 +152,9 @@ def _prepare_sqlite(
     await_writer_turn: Callable[[], None],
     writer: asyncio.Lock,
 ) -> None:
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = Path(database) if database and database != ":memory:" else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -169,6 +170,11 @@ def _prepare_sqlite(
         ):
             cursor.execute(pragma)
         cursor.close()
+        if path is not None:
+            # SQLite creates its file 0644; a service's data (the token
+            # dealer's keys among it) is for its own user only. The -wal and
+            # -shm files SQLite creates later take this file's mode.
+            path.chmod(0o600)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
