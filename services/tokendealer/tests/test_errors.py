@@ -48,10 +48,11 @@ async def test_no_credentials_is_invalid_client(tokendealer: TokenDealer) -> Non
     [
         ({}, 400, "invalid_request"),
         ({"grant_type": "authorization_code"}, 400, "unsupported_grant_type"),
+        # The runs client may not log runners in; only the dashboard's client may.
         (
             {"grant_type": "password", "username": "a", "password": "b"},
             400,
-            "unsupported_grant_type",
+            "unauthorized_client",
         ),
         ({"grant_type": "client_credentials", "scope": "runs:write admin"}, 400, "invalid_scope"),
         ({"grant_type": "refresh_token"}, 400, "invalid_request"),

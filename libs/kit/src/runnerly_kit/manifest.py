@@ -31,6 +31,8 @@ class ServiceManifest:
     start_order: int = 100
     #: Scopes this service's own client may ask the token dealer for.
     client_scopes: tuple[str, ...] = ()
+    #: It sends mail: the launcher gives it ``<PREFIX>SMTP_HOST`` and ``<PREFIX>SMTP_PORT``.
+    sends_mail: bool = False
 
     @property
     def migrations_dir(self) -> Path | None:

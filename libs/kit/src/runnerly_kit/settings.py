@@ -27,6 +27,7 @@ MIN_SECRET_LENGTH = 16
 # PostgreSQL, MySQL, Redis, RabbitMQ, NATS and MQTT (see docs/operations.md).
 EMBEDDED_NATS_PORT = 8790
 TOKENDEALER_PORT = 8701
+USERS_PORT = 8702
 
 
 class Environment(StrEnum):

@@ -15,6 +15,7 @@ from runnerly_tokendealer import __version__
 from runnerly_tokendealer.dependencies import KEYRING, TOKEN_SERVICE, keyring_of, settings_of
 from runnerly_tokendealer.keys.endpoints import router as keys_router
 from runnerly_tokendealer.keys.service import KeyRing
+from runnerly_tokendealer.logins.service import CHECK_SCOPE, PasswordGrant
 from runnerly_tokendealer.purge import purge_handlers
 from runnerly_tokendealer.settings import TokenDealerSettings
 from runnerly_tokendealer.tokens.endpoints import router as tokens_router
@@ -31,7 +32,9 @@ async def _load_keyring(runtime: Runtime) -> None:
     keyring = KeyRing(settings_of(runtime))
     await keyring.maintain(runtime.db, utcnow())
     runtime.extras[KEYRING] = keyring
-    runtime.extras[TOKEN_SERVICE] = TokenService([ClientCredentialsGrant(), RefreshTokenGrant()])
+    runtime.extras[TOKEN_SERVICE] = TokenService(
+        [ClientCredentialsGrant(), RefreshTokenGrant(), PasswordGrant()]
+    )
 
 
 async def _maintain_keyring(runtime: Runtime) -> None:
@@ -57,5 +60,6 @@ def create_app(settings: TokenDealerSettings | None = None) -> FastAPI:
             consumers=[purge_handlers],
             on_startup=[_load_keyring],
             workers=[_maintain_keyring],
+            client_scopes=[CHECK_SCOPE],
         ),
     )

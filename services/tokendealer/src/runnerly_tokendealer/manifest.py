@@ -11,4 +11,6 @@ MANIFEST = ServiceManifest(
     migrations_package="runnerly_tokendealer",
     # First: every other service fetches its token (and the JWKS) from here.
     start_order=0,
+    # It asks the users service to check a runner's password (the password grant).
+    client_scopes=("users:credentials.check",),
 )

@@ -72,3 +72,18 @@ class RefreshToken(Base):
 
     # Declared so the unit of work inserts a new family before its first token.
     family: Mapped[RefreshTokenFamily] = relationship(lazy="raise")
+
+
+class LoginThrottle(Base):
+    """Failed logins of one account or one client address, and how long it must wait.
+
+    The key is a SHA-256 (``account:<email>`` or ``address:<ip>``): the token
+    dealer throttles logins without keeping anyone's email address.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column()
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())

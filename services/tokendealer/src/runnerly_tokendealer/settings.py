@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Self
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from runnerly_kit.settings import TOKENDEALER_PORT, ServiceSettings, SettingsError
+from runnerly_kit.settings import TOKENDEALER_PORT, USERS_PORT, ServiceSettings, SettingsError
 
 MAX_ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 _HASH_PREFIX = "sha256:"
@@ -60,6 +60,10 @@ class TokenDealerSettings(ServiceSettings):
     key_publish_ahead_seconds: int = Field(default=3600, ge=0)
     #: How often each replica reloads the key ring (and rotates when due).
     keyring_refresh_seconds: float = Field(default=60.0, gt=0)
+    #: The users service, which checks a runner's email and password.
+    users_url: str = f"http://127.0.0.1:{USERS_PORT}"
+    #: Peers whose ``X-Forwarded-For`` names the real client (the edge, the dashboard).
+    trusted_proxies: frozenset[str] = frozenset({"127.0.0.1", "::1"})
 
     @model_validator(mode="before")
     @classmethod

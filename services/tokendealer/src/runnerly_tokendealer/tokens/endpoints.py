@@ -29,7 +29,7 @@ def _form_body(schema: Mapping[str, object]) -> dict[str, object]:
     "/token",
     response_model=TokenResponse,
     response_model_exclude_none=True,
-    summary="Issue tokens (RFC 6749): client_credentials and refresh_token grants.",
+    summary="Issue tokens (RFC 6749): client_credentials, password and refresh_token grants.",
     openapi_extra=_form_body(TOKEN_FORM_SCHEMA),
 )
 async def issue_token(request: Request, response: Response, session: SessionDep) -> TokenResponse:
@@ -40,7 +40,14 @@ async def issue_token(request: Request, response: Response, session: SessionDep)
     settings = settings_of(runtime)
     form = await read_form(request)
     client = authenticate_client(settings, request.headers.get("authorization"), form)
-    context = service.GrantContext(session, runtime, keyring_of(runtime), settings, utcnow())
+    context = service.GrantContext(
+        session,
+        runtime,
+        keyring_of(runtime),
+        settings,
+        utcnow(),
+        client_address=client_address(request, settings.trusted_proxies),
+    )
     issued = await token_service_of(runtime).issue(context, client, form)
     response.headers.update(_NO_STORE)
     return TokenResponse(
@@ -49,6 +56,15 @@ async def issue_token(request: Request, response: Response, session: SessionDep)
         scope=issued.scope,
         refresh_token=issued.refresh_token,
     )
+
+
+def client_address(request: Request, trusted_proxies: frozenset[str]) -> str:
+    """The runner's address: a trusted proxy's X-Forwarded-For, else the peer's."""
+    peer = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded and peer in trusted_proxies:
+        return forwarded.split(",")[0].strip()
+    return peer
 
 
 @router.post(

@@ -58,6 +58,8 @@ class GrantContext:
     keyring: KeyRing
     settings: TokenDealerSettings
     now: datetime
+    #: The runner's address (for login throttling), not a proxy's.
+    client_address: str = ""
 
 
 class Grant(Protocol):

@@ -1,0 +1,1 @@
+"""Runners logging in: the password grant, the users service check, and throttling."""
