@@ -23,9 +23,11 @@ FAKES = Path(__file__).parent / "fakes"
 RUNNERLY = str(Path(sys.executable).parent / "runnerly")
 PORT_VARIABLES = (
     "RUNNERLY_NATS_PORT",
+    "RUNNERLY_SMTP_PORT",
     "RUNNERLY_TOKENDEALER_PORT",
     "RUNNERLY_ALPHA_PORT",
     "RUNNERLY_BETA_PORT",
+    "RUNNERLY_COURIER_PORT",
 )
 
 
@@ -46,9 +48,17 @@ def fake_manifests(monkeypatch: pytest.MonkeyPatch) -> tuple[ServiceManifest, Se
 
 
 @pytest.fixture
+def courier_manifest(monkeypatch: pytest.MonkeyPatch) -> ServiceManifest:
+    """The ``courier`` manifest: a fake service that sends mail (``sends_mail=True``)."""
+    monkeypatch.syspath_prepend(str(FAKES))
+    manifest: ServiceManifest = importlib.import_module("fake_runnerly.manifests").COURIER
+    return manifest
+
+
+@pytest.fixture
 def launcher_env(tmp_path: Path) -> dict[str, str]:
     """An environment for ``runnerly``: fake services visible, a fresh data folder, free ports."""
-    ours = ("RUNNERLY_", "ALPHA_", "BETA_")
+    ours = ("RUNNERLY_", "ALPHA_", "BETA_", "COURIER_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(FAKES), env.get("PYTHONPATH")]))
     env["RUNNERLY_DATA_DIR"] = str(tmp_path / "var")

@@ -146,3 +146,52 @@ def test_port_variable_names_are_valid_shell_names() -> None:
     """A service named with dashes gets a port variable a shell can set."""
     assert port_variable("tokendealer") == "RUNNERLY_TOKENDEALER_PORT"
     assert port_variable("strava-sync") == "RUNNERLY_STRAVA_SYNC_PORT"
+
+
+def test_the_mail_sink_listens_on_8725_unless_moved(
+    fake_manifests: Manifests, tmp_path: Path
+) -> None:
+    """By default the launcher runs its SMTP sink on 127.0.0.1:8725 and keeps mail in
+    ``<data>/mail``; RUNNERLY_SMTP_PORT moves it."""
+    alpha, _ = fake_manifests
+    default = load_config([alpha], {}, cwd=tmp_path)
+    moved = load_config([alpha], {"RUNNERLY_SMTP_PORT": "18725"})
+
+    assert default.starts_mail_sink
+    assert default.smtp_url == "smtp://127.0.0.1:8725"
+    assert default.mail_dir == tmp_path / "var" / "mail"
+    assert moved.smtp_address == ("127.0.0.1", 18725)
+
+
+def test_an_external_smtp_url_means_no_sink(fake_manifests: Manifests) -> None:
+    """RUNNERLY_SMTP_URL names an operator's SMTP server (port 25 when none is given); the
+    launcher starts no sink, and the sink's port is then free for a service."""
+    alpha, _ = fake_manifests
+    with_port = load_config([alpha], {"RUNNERLY_SMTP_URL": "smtp://relay.example.org:2587"})
+    without = load_config(
+        [alpha], {"RUNNERLY_SMTP_URL": "smtp://relay.example.org", "RUNNERLY_ALPHA_PORT": "8725"}
+    )
+
+    assert not with_port.starts_mail_sink
+    assert with_port.smtp_address == ("relay.example.org", 2587)
+    assert without.smtp_address == ("relay.example.org", 25)
+    assert without.services[0].port == 8725
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://relay.example.org", "smtp://", "smtp://relay:port", "smtp://me:pw@relay.example.org"],
+)
+def test_a_bad_smtp_url_is_refused(fake_manifests: Manifests, url: str) -> None:
+    """An SMTP URL that is not ``smtp://host[:port]``, or that carries a password, is refused
+    naming RUNNERLY_SMTP_URL."""
+    alpha, _ = fake_manifests
+    with pytest.raises(ConfigError, match="RUNNERLY_SMTP_URL"):
+        load_config([alpha], {"RUNNERLY_SMTP_URL": url})
+
+
+def test_a_service_on_the_sinks_port_is_refused(fake_manifests: Manifests) -> None:
+    """Giving a service the mail sink's port is refused before anything starts, naming both."""
+    alpha, _ = fake_manifests
+    with pytest.raises(ConfigError, match=r"mail sink \(RUNNERLY_SMTP_PORT\).*alpha"):
+        load_config([alpha], {"RUNNERLY_SMTP_PORT": "18000", "RUNNERLY_ALPHA_PORT": "18000"})

@@ -13,7 +13,13 @@ import pytest
 from runnerly_kit.manifest import ServiceManifest
 from runnerly_launcher.config import LauncherConfig, load_config
 from runnerly_launcher.credentials import Credentials, load_or_create
-from runnerly_launcher.environment import clients_json, service_command, service_environment
+from runnerly_launcher.environment import (
+    clients_json,
+    mail_sink_command,
+    mail_sink_environment,
+    service_command,
+    service_environment,
+)
 
 Manifests = tuple[ServiceManifest, ServiceManifest]
 System = tuple[LauncherConfig, Credentials]
@@ -27,19 +33,28 @@ TOKENDEALER = ServiceManifest(
 )
 
 
-@pytest.fixture
-def system(fake_manifests: Manifests, tmp_path: Path) -> System:
-    alpha, beta = fake_manifests
-    environ = {
-        "RUNNERLY_DATA_DIR": str(tmp_path / "var"),
-        "RUNNERLY_NATS_PORT": "18790",
-        "RUNNERLY_TOKENDEALER_PORT": "18701",
-        "RUNNERLY_ALPHA_PORT": "18771",
-        "RUNNERLY_BETA_PORT": "18772",
-    }
-    config = load_config([TOKENDEALER, alpha, beta], environ)
+ENVIRON = {
+    "RUNNERLY_NATS_PORT": "18790",
+    "RUNNERLY_SMTP_PORT": "18725",
+    "RUNNERLY_TOKENDEALER_PORT": "18701",
+    "RUNNERLY_ALPHA_PORT": "18771",
+    "RUNNERLY_BETA_PORT": "18772",
+    "RUNNERLY_COURIER_PORT": "18773",
+}
+
+
+def _system(manifests: list[ServiceManifest], tmp_path: Path, **environ: str) -> System:
+    config = load_config(
+        manifests, {**ENVIRON, "RUNNERLY_DATA_DIR": str(tmp_path / "var"), **environ}
+    )
     credentials = load_or_create(config.secrets_file, [e.name for e in config.services])
     return config, credentials
+
+
+@pytest.fixture
+def system(fake_manifests: Manifests, courier_manifest: ServiceManifest, tmp_path: Path) -> System:
+    alpha, beta = fake_manifests
+    return _system([TOKENDEALER, alpha, beta, courier_manifest], tmp_path)
 
 
 def _environment(
@@ -110,7 +125,7 @@ def test_the_token_dealer_gets_the_key_secret_and_every_clients_hash(system: Sys
     clients = json.loads(env["TOKENDEALER_CLIENTS"])
 
     assert env["TOKENDEALER_KEY_ENCRYPTION_SECRET"] == credentials.key_encryption_secret
-    assert [c["client_id"] for c in clients] == ["tokendealer", "alpha", "beta"]
+    assert [c["client_id"] for c in clients] == ["tokendealer", "alpha", "beta", "courier"]
     for client in clients:
         secret = credentials.client_secrets[client["client_id"]]
         assert client["secret_hash"] == "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
@@ -163,3 +178,67 @@ def test_a_service_runs_as_one_uvicorn_worker_of_its_app_factory(system: System)
     assert argv[argv.index("--workers") + 1] == "1"
     assert argv[argv.index("--timeout-graceful-shutdown") + 1] == str(config.shutdown_grace_seconds)
     assert "--no-access-log" in argv
+
+
+def test_only_a_service_that_sends_mail_is_told_where_the_smtp_server_is(system: System) -> None:
+    """A service whose manifest says ``sends_mail`` gets ``<PREFIX>SMTP_HOST`` and
+    ``<PREFIX>SMTP_PORT`` pointing at the local sink; the others get no SMTP variable."""
+    courier = _environment(system, "courier")
+
+    assert courier["COURIER_SMTP_HOST"] == "127.0.0.1"
+    assert courier["COURIER_SMTP_PORT"] == "18725"
+    for name in ("alpha", "beta", "tokendealer"):
+        assert not any("SMTP" in variable for variable in _environment(system, name))
+
+
+def test_smtp_settings_the_user_set_win(system: System) -> None:
+    """``COURIER_SMTP_HOST``/``PORT`` already in the user's environment are kept as they are."""
+    environ = {"COURIER_SMTP_HOST": "mail.internal", "COURIER_SMTP_PORT": "2525"}
+    courier = _environment(system, "courier", environ)
+
+    assert (courier["COURIER_SMTP_HOST"], courier["COURIER_SMTP_PORT"]) == ("mail.internal", "2525")
+
+
+def test_with_an_external_smtp_server_services_are_pointed_at_it(
+    courier_manifest: ServiceManifest, tmp_path: Path
+) -> None:
+    """With RUNNERLY_SMTP_URL, no sink is started and a mail-sending service is given that
+    server's host and port."""
+    config, credentials = _system(
+        [courier_manifest], tmp_path, RUNNERLY_SMTP_URL="smtp://relay.example.org:2587"
+    )
+    env = service_environment(config.services[0], config, credentials, {})
+
+    assert not config.starts_mail_sink
+    assert (env["COURIER_SMTP_HOST"], env["COURIER_SMTP_PORT"]) == ("relay.example.org", "2587")
+
+
+def test_the_mail_sink_runs_on_its_port_and_sees_no_services_variables(
+    system: System, tmp_path: Path
+) -> None:
+    """The sink runs as ``python -m runnerly_launcher.mailsink`` on loopback, on
+    RUNNERLY_SMTP_PORT, into ``<data>/mail``, and its environment holds no service's variables
+    (so none of their secrets)."""
+    config, _ = system
+    argv = shlex.split(mail_sink_command(config))
+    environ = {"ALPHA_CLIENT_SECRET": "alpha-secret", "PATH": "/usr/bin"}
+    env = mail_sink_environment(config, environ)
+
+    assert argv[:4] == ["exec", sys.executable, "-m", "runnerly_launcher.mailsink"]
+    assert argv[argv.index("--host") + 1] == "127.0.0.1"
+    assert argv[argv.index("--port") + 1] == "18725"
+    assert argv[argv.index("--dir") + 1] == str(tmp_path / "var" / "mail")
+    assert "ALPHA_CLIENT_SECRET" not in env
+    assert env["PATH"] == "/usr/bin"
+
+
+def test_each_service_is_told_where_its_peers_are(system: System) -> None:
+    """<PREFIX><PEER>_URL follows each peer's configured port, so a caller finds what it calls."""
+    config, credentials = system
+    tokendealer = next(e for e in config.services if e.name == "tokendealer")
+
+    env = service_environment(tokendealer, config, credentials, {})
+
+    assert env["TOKENDEALER_ALPHA_URL"] == "http://127.0.0.1:18771"
+    assert env["TOKENDEALER_BETA_URL"] == "http://127.0.0.1:18772"
+    assert "TOKENDEALER_TOKENDEALER_URL" in env  # its own issuer URL, set for every service

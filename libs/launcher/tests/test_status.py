@@ -1,4 +1,5 @@
-"""``runnerly status``: run for real against tiny servers and a real NATS server on free ports."""
+"""``runnerly status``: run for real against tiny servers, a real NATS server and the real mail
+sink on free ports."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from runnerly_kit.testing.nats import NatsServer
+from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
+from runnerly_launcher.mailsink import running_sink
 
 RUNNERLY = str(Path(sys.executable).parent / "runnerly")
 
@@ -45,13 +48,18 @@ def _by_name(body: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 async def test_status_json_lists_name_url_and_health_and_exits_0_when_all_are_up(
-    launcher_env: dict[str, str], nats_server: NatsServer
+    launcher_env: dict[str, str], nats_server: NatsServer, tmp_path: Path
 ) -> None:
-    """When the broker and every service are up, ``status --json`` says so for each, with its
-    base URL, and exits 0."""
+    """When the broker, the mail sink and every service are up, ``status --json`` says so for
+    each, with its URL, and exits 0."""
     env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
     alpha_port, beta_port = int(env["RUNNERLY_ALPHA_PORT"]), int(env["RUNNERLY_BETA_PORT"])
-    async with serve(_service(200), port=alpha_port), serve(_service(200), port=beta_port):
+    smtp_port = int(env["RUNNERLY_SMTP_PORT"])
+    async with (
+        running_sink(tmp_path / "mail", "127.0.0.1", smtp_port),
+        serve(_service(200), port=alpha_port),
+        serve(_service(200), port=beta_port),
+    ):
         code, out, _ = await _status("alpha", "beta", "--json", env=env)
 
     body = json.loads(out)
@@ -64,6 +72,12 @@ async def test_status_json_lists_name_url_and_health_and_exits_0_when_all_are_up
             "url": f"nats://127.0.0.1:{nats_server.port}",
             "health": "up",
             "detail": body["services"][0]["detail"],
+        },
+        {
+            "name": "mail",
+            "url": f"smtp://127.0.0.1:{smtp_port}",
+            "health": "up",
+            "detail": "accepting mail",
         },
         {"name": "alpha", "url": alpha_url, "health": "up", "detail": "ready"},
         {"name": "beta", "url": beta_url, "health": "up", "detail": "ready"},
@@ -86,7 +100,8 @@ async def test_status_exits_1_and_says_why_when_something_is_down(
 
     services = _by_name(json.loads(out))
     assert code == 1
-    assert {"broker", "alpha", "beta", "tokendealer"} <= services.keys()
+    assert {"broker", "mail", "alpha", "beta", "courier", "tokendealer"} <= services.keys()
+    assert services["mail"]["detail"] == "connection refused"
     assert services["alpha"]["health"] == "up"
     assert services["beta"]["health"] == "down"
     assert services["beta"]["detail"] == "HTTP 503 (broker: unavailable: TimeoutError)"
@@ -110,38 +125,51 @@ async def test_a_broker_that_does_not_answer_is_down(launcher_env: dict[str, str
     assert services["alpha"]["health"] == "up"
 
 
-async def test_an_external_broker_is_checked_and_shown_without_its_password(
-    launcher_env: dict[str, str], nats_server: NatsServer
+async def test_an_external_broker_and_smtp_server_are_checked_and_shown_without_password(
+    launcher_env: dict[str, str], nats_server: NatsServer, tmp_path: Path
 ) -> None:
-    """With RUNNERLY_NATS_URL, that broker is the one checked, and its user and password never
-    appear in the output."""
-    env = {**launcher_env, "RUNNERLY_NATS_URL": f"nats://ops:hunter2@127.0.0.1:{nats_server.port}"}
-    async with serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])):
+    """With RUNNERLY_NATS_URL and RUNNERLY_SMTP_URL, that broker and that SMTP server are the
+    ones checked, and the broker's user and password never appear in the output."""
+    smtp_port = free_port()
+    env = {
+        **launcher_env,
+        "RUNNERLY_NATS_URL": f"nats://ops:hunter2@127.0.0.1:{nats_server.port}",
+        "RUNNERLY_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+    async with (
+        running_sink(tmp_path / "mail", "127.0.0.1", smtp_port),
+        serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])),
+    ):
         code, out, _ = await _status("alpha", "--json", env=env)
 
+    services = _by_name(json.loads(out))
     assert code == 0
     assert "hunter2" not in out
-    assert _by_name(json.loads(out))["broker"]["url"] == f"nats://127.0.0.1:{nats_server.port}"
+    assert services["broker"]["url"] == f"nats://127.0.0.1:{nats_server.port}"
+    assert services["mail"]["url"] == f"smtp://127.0.0.1:{smtp_port}"
+    assert services["mail"]["health"] == "up"
 
 
 async def test_the_table_shows_one_aligned_row_per_component(
     launcher_env: dict[str, str], nats_server: NatsServer
 ) -> None:
-    """Without --json, status prints a table with a header and a row for the broker and for
-    each service, marking what is down."""
+    """Without --json, status prints a table with a header and a row for the broker, the mail
+    sink and each service, marking what is down."""
     env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
     async with serve(_service(200), port=int(env["RUNNERLY_ALPHA_PORT"])):
         code, out, _ = await _status("alpha", "beta", env=env)
 
-    header, broker, alpha, beta = out.splitlines()
+    header, broker, mail, alpha, beta = out.splitlines()
     assert code == 1
     assert header.split() == ["NAME", "URL", "HEALTH", "DETAIL"]
     assert broker.split()[:3] == ["broker", f"nats://127.0.0.1:{nats_server.port}", "up"]
     alpha_url = f"http://127.0.0.1:{env['RUNNERLY_ALPHA_PORT']}"
     assert alpha.split() == ["alpha", alpha_url, "up", "ready"]
     assert beta.split()[2:] == ["DOWN", "connection", "refused"]
+    smtp_url = f"smtp://127.0.0.1:{env['RUNNERLY_SMTP_PORT']}"
+    assert mail.split() == ["mail", smtp_url, "DOWN", "connection", "refused"]
     # Aligned: every URL starts in the same column.
-    assert len({line.index("://") for line in (broker, alpha, beta)}) == 1
+    assert len({line.index("://") for line in (broker, mail, alpha, beta)}) == 1
 
 
 @pytest.mark.parametrize("command", ["status", "migrate", "up"])

@@ -109,12 +109,14 @@ def test_up_runs_the_system_until_ctrl_c_and_leaves_no_process_behind(
 
     status = run_runnerly("status", "alpha", "beta", "--json", env=env)
     assert status.returncode == 0, status.stdout
-    assert [s["name"] for s in json.loads(status.stdout)["services"]] == ["broker", "alpha", "beta"]
+    names = [s["name"] for s in json.loads(status.stdout)["services"]]
+    assert names == ["broker", "mail", "alpha", "beta"]
 
     started = launcher.descendants()
     command_lines = _command_lines(started)
     assert sum("nats-server" in line for line in command_lines) == 1
     assert sum("uvicorn" in line for line in command_lines) == 2
+    assert sum("runnerly_launcher.mailsink" in line for line in command_lines) == 1
 
     launcher.press_ctrl_c()
     assert launcher.wait() == 130
@@ -203,17 +205,23 @@ def test_with_an_external_broker_none_is_started_and_unready_services_are_shown(
     assert _running(started) == []
 
 
+@pytest.mark.parametrize(
+    ("variable", "owner"), [("RUNNERLY_BETA_PORT", "beta"), ("RUNNERLY_SMTP_PORT", "mail sink")]
+)
 def test_up_refuses_a_port_already_taken_and_starts_nothing(
-    launcher_env: dict[str, str], run_runnerly: RunRunnerly
+    launcher_env: dict[str, str], run_runnerly: RunRunnerly, variable: str, owner: str
 ) -> None:
-    """When a port is taken, ``runnerly up`` exits 1 naming the port and the variable that
-    moves it, before writing or starting anything."""
+    """When a port (a service's or the mail sink's) is taken, ``runnerly up`` exits 1 naming
+    the port and the variable that moves it, before writing or starting anything."""
     with socket_listening() as port:
-        env = {**launcher_env, "RUNNERLY_BETA_PORT": str(port)}
+        env = {**launcher_env, variable: str(port)}
         result = run_runnerly("up", "alpha", "beta", env=env)
 
-    assert result.returncode == 1
-    assert f"port already in use: {port} (beta, RUNNERLY_BETA_PORT)" in result.stderr
+    assert result.returncode == 1, result.stderr
+    # Only the port taken here is sure to be listed: under pytest-xdist another test may
+    # hold one of this test's other free ports at the same moment.
+    assert "runnerly: port already in use: " in result.stderr
+    assert f"{port} ({owner}, {variable})" in result.stderr
     assert not Path(env["RUNNERLY_DATA_DIR"]).exists()
 
 
@@ -257,9 +265,57 @@ def test_up_runs_the_real_token_dealer_and_it_issues_tokens_to_services(
     status = run_runnerly("status", "tokendealer", "--json", env=env)
     assert status.returncode == 0, status.stdout
     entries = json.loads(status.stdout)["services"]
-    assert entries[1] == {"name": "tokendealer", "url": base, "health": "up", "detail": "ready"}
+    assert [e["name"] for e in entries] == ["broker", "mail", "tokendealer"]
+    assert entries[2] == {"name": "tokendealer", "url": base, "health": "up", "detail": "ready"}
 
     started = launcher.descendants()
     launcher.press_ctrl_c()
     assert launcher.wait() == 130
     assert _running(started) == []
+
+
+@pytest.mark.slow
+def test_up_starts_the_mail_sink_and_mail_a_service_sends_shows_in_runnerly_mail(
+    launcher_env: dict[str, str], start_launcher: StartLauncher, run_runnerly: RunRunnerly
+) -> None:
+    """``runnerly up`` also runs the SMTP sink (row ``mail`` in the table), tells a service
+    that sends mail where it is, the mail that service sends is listed and shown by
+    ``runnerly mail``, and Ctrl-C leaves no sink process behind."""
+    env = launcher_env
+    smtp_port = env["RUNNERLY_SMTP_PORT"]
+    launcher = start_launcher("up", "courier", env=env)
+
+    output = launcher.wait_for("Press Ctrl-C to stop everything.")
+    table = output[output.index("Runnerly is up.") :]
+    row = next(line for line in table.splitlines() if line.startswith("mail "))
+    assert row.split() == ["mail", f"smtp://127.0.0.1:{smtp_port}", "up", "accepting", "mail"]
+    assert "read it with `runnerly mail`" in table
+    settings = httpx.get(f"{_url(env, 'courier')}/env").json()["settings"]
+    assert (settings["COURIER_SMTP_HOST"], settings["COURIER_SMTP_PORT"]) == (
+        "127.0.0.1",
+        smtp_port,
+    )
+
+    link = "http://127.0.0.1:8700/activate?token=tok-e2e"
+    sent = httpx.post(
+        f"{_url(env, 'courier')}/send-mail",
+        json={"to": "ann@example.com", "subject": "Activate your account", "text": f"{link}\n"},
+    )
+    assert sent.status_code == 200, sent.text
+    launcher.wait_for("caught mail for ann@example.com")
+
+    listed = run_runnerly("mail", "--json", env=env)
+    (message,) = json.loads(listed.stdout)["messages"]
+    assert (message["to"], message["subject"]) == (["ann@example.com"], "Activate your account")
+    shown = run_runnerly("mail", message["id"], env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.endswith(f"\n\n{link}\n")
+
+    started = launcher.descendants()
+    sinks = [p for p in started if "runnerly_launcher.mailsink" in " ".join(p.cmdline())]
+    assert len(sinks) == 1
+    launcher.press_ctrl_c()
+    assert launcher.wait() == 130
+    assert _running(started) == []
+    with pytest.raises(ConnectionRefusedError):  # nothing listens on the sink's port any more
+        socket.create_connection(("127.0.0.1", int(smtp_port)), timeout=2).close()

@@ -1,7 +1,8 @@
-"""The ``runnerly`` command: ``up``, ``status`` and ``migrate``.
+"""The ``runnerly`` command: ``up``, ``status``, ``migrate`` and ``mail``.
 
 Services are the ones installed in the ``runnerly.services`` entry-point group;
-each command works on all of them, or on those named on the command line.
+``up``, ``status`` and ``migrate`` work on all of them, or on those named on the
+command line. ``mail`` reads the messages the local SMTP sink caught.
 Configuration comes from ``RUNNERLY_*`` variables (see :mod:`runnerly_launcher.config`).
 """
 
@@ -13,8 +14,14 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from runnerly_kit.manifest import discover
-from runnerly_launcher.config import LauncherConfig, ServiceEndpoint, load_config
+from runnerly_launcher import mailbox, mailview
+from runnerly_launcher.config import (
+    LauncherConfig,
+    ServiceEndpoint,
+    data_dir,
+    discover_services,
+    load_config,
+)
 from runnerly_launcher.errors import ConfigError, LauncherError
 from runnerly_launcher.status import check_all, render_json, render_table
 
@@ -27,19 +34,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     environ = dict(os.environ)
     try:
-        config = load_config(discover(), environ)
-        endpoints = config.select(args.services)
+        # `mail` only reads the data folder: it needs no service, and none may break it.
+        if args.command is _mail:
+            code: int = _mail(args, environ)
+        else:
+            config, endpoints = _load(args, environ)
+            code = int(args.command(args, config, endpoints, environ))
     except ConfigError as exc:
         sys.stderr.write(f"runnerly: {exc}\n")
         return EXIT_USAGE
-    try:
-        code: int = args.command(args, config, endpoints, environ)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except LauncherError as exc:
         sys.stderr.write(f"runnerly: {exc}\n")
         return 1
     return code
+
+
+def _load(
+    args: argparse.Namespace, environ: Mapping[str, str]
+) -> tuple[LauncherConfig, tuple[ServiceEndpoint, ...]]:
+    discovery = discover_services()
+    config = load_config(discovery.manifests, environ)
+    # A service whose package cannot be imported is skipped with a warning, unless
+    # the command would otherwise silently leave it out of what it was asked to do.
+    wanted = set(args.services) or (set(discovery.broken) if args.needs_all else set())
+    for name, reason in sorted(discovery.broken.items()):
+        if name in wanted:
+            raise ConfigError(f"service {name} cannot be loaded ({reason}); name the others")
+        sys.stderr.write(f"runnerly: warning: service {name} is skipped: {reason}\n")
+    return config, config.select(args.services)
 
 
 def _up(
@@ -77,6 +101,26 @@ def _migrate(
     return 0
 
 
+def _mail(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    directory = data_dir(environ) / "mail"
+    if args.id is None and not args.last:
+        summaries = mailbox.list_messages(directory)
+        render = mailview.render_list_json if args.json else mailview.render_list
+        sys.stdout.write(render(summaries, directory))
+        return 0
+    if args.last:
+        summaries = mailbox.list_messages(directory)
+        if not summaries:
+            raise mailbox.MailNotFound(f"no mail caught yet (in {directory})")
+        path = summaries[-1].path
+    else:
+        path = mailbox.find(directory, args.id)
+    message = mailbox.load(path)
+    render_one = mailview.render_message_json if args.json else mailview.render_message
+    sys.stdout.write(render_one(message))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="runnerly",
@@ -89,21 +133,21 @@ def _parser() -> argparse.ArgumentParser:
 
     start = commands.add_parser(
         "up",
-        help="start the broker and the services; Ctrl-C stops them all",
-        description="Apply migrations, start the broker and every service, wait until each "
-        "answers /readyz and print their URLs. Ctrl-C stops everything.",
+        help="start the broker, the mail sink and the services; Ctrl-C stops them all",
+        description="Apply migrations, start the broker, the local SMTP sink and every service, "
+        "wait until each answers /readyz and print their URLs. Ctrl-C stops everything.",
     )
     start.add_argument("services", nargs="*", metavar="SERVICE", help=service_help)
-    start.set_defaults(command=_up)
+    start.set_defaults(command=_up, needs_all=True)
 
     status = commands.add_parser(
         "status",
-        help="health of the broker and of each service (exit code 1 if one is down)",
-        description="Probe the broker (NATS) and each service's /readyz.",
+        help="health of the broker, the mail server and each service (exit 1 if one is down)",
+        description="Probe the broker (NATS), the SMTP server and each service's /readyz.",
     )
     status.add_argument("services", nargs="*", metavar="SERVICE", help=service_help)
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
-    status.set_defaults(command=_status)
+    status.set_defaults(command=_status, needs_all=False)
 
     migrations = commands.add_parser(
         "migrate",
@@ -111,5 +155,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Bring each service's database up to its newest migration.",
     )
     migrations.add_argument("services", nargs="*", metavar="SERVICE", help=service_help)
-    migrations.set_defaults(command=_migrate)
+    migrations.set_defaults(command=_migrate, needs_all=True)
+
+    mail = commands.add_parser(
+        "mail",
+        help="read the mail the local SMTP sink caught (activation links...)",
+        description="List the messages caught by the local SMTP sink (newest last), or show "
+        "one: its headers and its text. Reads RUNNERLY_DATA_DIR; needs nothing running.",
+    )
+    which = mail.add_mutually_exclusive_group()
+    which.add_argument("id", nargs="?", metavar="ID", help="show this message (or an id prefix)")
+    which.add_argument("--last", action="store_true", help="show the newest message")
+    mail.add_argument("--json", action="store_true", help="print JSON for scripts")
+    mail.set_defaults(command=_mail)
     return parser

@@ -6,6 +6,8 @@ Every value has a default that works on a laptop; every default can be changed:
 ``RUNNERLY_DATA_DIR``              data folder (default ``./var``)
 ``RUNNERLY_NATS_PORT``             port of the embedded broker (default 8790)
 ``RUNNERLY_NATS_URL``              an external broker; when set, none is started
+``RUNNERLY_SMTP_PORT``             port of the local SMTP sink (default 8725)
+``RUNNERLY_SMTP_URL``              an external SMTP server (``smtp://host:port``); no sink then
 ``RUNNERLY_<SERVICE>_PORT``        a service's port (default: its manifest's port)
 ``RUNNERLY_LOG_JSON``              JSON logs instead of readable ones (default false)
 ``RUNNERLY_SHUTDOWN_GRACE_SECONDS``  time uvicorn gives in-flight requests (default 3)
@@ -22,9 +24,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from runnerly_kit.manifest import ServiceManifest
+from runnerly_kit.manifest import ENTRY_POINT_GROUP, ServiceManifest
 from runnerly_kit.settings import EMBEDDED_NATS_PORT, TOKENDEALER_PORT
 from runnerly_launcher.errors import ConfigError
 
@@ -32,6 +36,10 @@ from runnerly_launcher.errors import ConfigError
 HOST = "127.0.0.1"
 #: The service that issues tokens; it alone receives the clients list and the key secret.
 TOKEN_DEALER = "tokendealer"  # noqa: S105  # a service name, not a secret
+#: The local SMTP sink's default port (not 25, 465 or 587: nothing standard is bound).
+SMTP_SINK_PORT = 8725
+#: Port of an external SMTP server named in ``RUNNERLY_SMTP_URL`` without one.
+SMTP_DEFAULT_PORT = 25
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
@@ -68,6 +76,31 @@ class LauncherConfig:
     ready_timeout_seconds: float
     #: Every installed service, in start order.
     services: tuple[ServiceEndpoint, ...]
+    #: The local SMTP sink's port (unused when an external SMTP server is named).
+    smtp_sink_port: int = SMTP_SINK_PORT
+    #: An operator's SMTP server, ``(host, port)``; ``None`` means the launcher runs its sink.
+    external_smtp: tuple[str, int] | None = None
+
+    @property
+    def starts_mail_sink(self) -> bool:
+        """True unless ``RUNNERLY_SMTP_URL`` names an SMTP server run by someone else."""
+        return self.external_smtp is None
+
+    @property
+    def smtp_address(self) -> tuple[str, int]:
+        """Where services that send mail deliver it: the sink, or the external server."""
+        return self.external_smtp or (HOST, self.smtp_sink_port)
+
+    @property
+    def smtp_url(self) -> str:
+        """The same, as ``smtp://host:port``, fit for printing."""
+        host, port = self.smtp_address
+        return f"smtp://{host}:{port}"
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the sink keeps each message it catches, as an ``.eml`` file."""
+        return self.data_dir / "mail"
 
     @property
     def starts_broker(self) -> bool:
@@ -116,21 +149,47 @@ def load_config(
     manifests: Iterable[ServiceManifest], environ: Mapping[str, str], *, cwd: Path | None = None
 ) -> LauncherConfig:
     """Read the launcher's configuration; raise :class:`ConfigError` naming a bad variable."""
-    data_dir = Path(environ.get("RUNNERLY_DATA_DIR") or "var")
-    if not data_dir.is_absolute():
-        data_dir = (cwd or Path.cwd()) / data_dir
     external = environ.get("RUNNERLY_NATS_URL") or None
     config = LauncherConfig(
-        data_dir=data_dir,
+        data_dir=data_dir(environ, cwd=cwd),
         nats_port=_port(environ, "RUNNERLY_NATS_PORT", EMBEDDED_NATS_PORT),
         external_nats_url=external,
         log_json=_flag(environ, "RUNNERLY_LOG_JSON", default=False),
         shutdown_grace_seconds=int(_number(environ, "RUNNERLY_SHUTDOWN_GRACE_SECONDS", 3)),
         ready_timeout_seconds=_number(environ, "RUNNERLY_READY_TIMEOUT_SECONDS", 60),
         services=tuple(_endpoint(m, environ) for m in manifests),
+        smtp_sink_port=_port(environ, "RUNNERLY_SMTP_PORT", SMTP_SINK_PORT),
+        external_smtp=_smtp_server(environ),
     )
     _refuse_shared_ports(config)
     return config
+
+
+def data_dir(environ: Mapping[str, str], *, cwd: Path | None = None) -> Path:
+    """The data folder: ``RUNNERLY_DATA_DIR``, relative to ``cwd``; ``./var`` by default."""
+    path = Path(environ.get("RUNNERLY_DATA_DIR") or "var")
+    return path if path.is_absolute() else (cwd or Path.cwd()) / path
+
+
+def _smtp_server(environ: Mapping[str, str]) -> tuple[str, int] | None:
+    raw = environ.get("RUNNERLY_SMTP_URL")
+    if not raw:
+        return None
+    invalid = ConfigError(f"RUNNERLY_SMTP_URL={raw!r} is not an SMTP URL (smtp://host:port)")
+    try:
+        split = urlsplit(raw)
+        host, port = split.hostname, split.port or SMTP_DEFAULT_PORT
+    except ValueError:  # a port that is not a number, or out of range
+        raise invalid from None
+    if split.scheme != "smtp" or not host:
+        raise invalid
+    if split.username or split.password:
+        # Credentials are the mail-sending service's own settings, never the launcher's.
+        raise ConfigError(
+            "RUNNERLY_SMTP_URL must not hold a user name or password; "
+            "set them in the settings of the service that sends mail"
+        )
+    return host, port
 
 
 def _endpoint(manifest: ServiceManifest, environ: Mapping[str, str]) -> ServiceEndpoint:
@@ -142,6 +201,14 @@ def _refuse_shared_ports(config: LauncherConfig) -> None:
     owners: dict[int, str] = {}
     if config.starts_broker:
         owners[config.nats_port] = "the broker (RUNNERLY_NATS_PORT)"
+    if config.starts_mail_sink:
+        if config.smtp_sink_port in owners:
+            other = owners[config.smtp_sink_port]
+            raise ConfigError(
+                f"port {config.smtp_sink_port} is given to both {other} "
+                "and the mail sink (RUNNERLY_SMTP_PORT)"
+            )
+        owners[config.smtp_sink_port] = "the mail sink (RUNNERLY_SMTP_PORT)"
     for endpoint in config.services:
         owner = f"{endpoint.name} ({port_variable(endpoint.name)})"
         if endpoint.port in owners:
@@ -185,3 +252,35 @@ def _flag(environ: Mapping[str, str], variable: str, *, default: bool) -> bool:
     if raw.strip().lower() in _FALSE:
         return False
     raise ConfigError(f"{variable}={raw!r} is not a boolean (true/false)")
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The installed services: those whose manifest loads, and those whose manifest does not."""
+
+    manifests: tuple[ServiceManifest, ...]
+    #: Entry-point name -> why its manifest could not be loaded.
+    broken: Mapping[str, str]
+
+
+def discover_services() -> Discovery:
+    """Every service in the ``runnerly.services`` entry points, in start order.
+
+    Unlike :func:`runnerly_kit.manifest.discover`, one service whose package is
+    broken or half installed does not stop the others from being listed: the
+    command decides whether that matters (``runnerly up`` of everything refuses).
+    """
+    manifests: list[ServiceManifest] = []
+    broken: dict[str, str] = {}
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            manifest = entry_point.load()
+        except Exception as exc:  # any error of a service's import is reported, by name
+            broken[entry_point.name] = f"{type(exc).__name__}: {exc}"
+            continue
+        if isinstance(manifest, ServiceManifest):
+            manifests.append(manifest)
+        else:
+            broken[entry_point.name] = f"{entry_point.value} is not a ServiceManifest"
+    manifests.sort(key=lambda m: (m.start_order, m.name))
+    return Discovery(tuple(manifests), broken)

@@ -2,9 +2,10 @@
 
 A service reads its settings from variables with its own prefix
 (``TOKENDEALER_PORT``...). The launcher fills in what it knows (port, database,
-broker, token dealer, the service's own client secret) and anything the user
-already set wins. A service's environment never holds another service's
-variables: no service can read a peer's client secret.
+broker, token dealer, the service's own client secret, the SMTP server for a
+service that sends mail) and anything the user already set wins. A service's
+environment never holds another service's variables: no service can read a
+peer's client secret.
 """
 
 from __future__ import annotations
@@ -82,6 +83,15 @@ def service_environment(
         # Logs go through a pipe to the launcher; unbuffered, they show up as they happen.
         "PYTHONUNBUFFERED": "1",
     }
+    # Where each peer is, as <PREFIX><PEER>_URL (TOKENDEALER_USERS_URL...): a
+    # service's settings read the peers it calls, so moving a port moves both ends.
+    for peer in config.services:
+        if peer.name != endpoint.name:
+            ours[f"{prefix}{peer.name.upper().replace('-', '_')}_URL"] = peer.url
+    if endpoint.manifest.sends_mail:
+        smtp_host, smtp_port = config.smtp_address
+        ours[f"{prefix}SMTP_HOST"] = smtp_host
+        ours[f"{prefix}SMTP_PORT"] = str(smtp_port)
     if endpoint.name == TOKEN_DEALER:
         ours[f"{prefix}KEY_ENCRYPTION_SECRET"] = credentials.key_encryption_secret
         ours[f"{prefix}CLIENTS"] = clients_json(config, credentials, environ)
@@ -94,6 +104,24 @@ def service_environment(
         if key.startswith(prefix) or not key.startswith(others)
     }
     return {**ours, **inherited}
+
+
+def mail_sink_environment(config: LauncherConfig, environ: Mapping[str, str]) -> dict[str, str]:
+    """The sink's environment: the user's, without any service's variables (their secrets)."""
+    prefixes = tuple(p for e in config.services if (p := e.manifest.env_prefix))
+    kept = {key: value for key, value in environ.items() if not key.startswith(prefixes)}
+    return {**kept, "PYTHONUNBUFFERED": "1"}
+
+
+def mail_sink_command(config: LauncherConfig) -> str:
+    """The shell command honcho runs for the local SMTP sink."""
+    argv = [
+        sys.executable, "-m", "runnerly_launcher.mailsink",
+        "--host", HOST,
+        "--port", str(config.smtp_sink_port),
+        "--dir", str(config.mail_dir),
+    ]  # fmt: skip
+    return "exec " + shlex.join(argv)  # exec: as for a service, signals reach the sink itself
 
 
 def service_command(endpoint: ServiceEndpoint, config: LauncherConfig) -> str:

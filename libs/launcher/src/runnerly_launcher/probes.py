@@ -1,4 +1,5 @@
-"""Is it up? A service answers ``GET /readyz`` with 200; the broker greets with NATS ``INFO``."""
+"""Is it up? A service answers ``GET /readyz`` with 200; the broker greets with NATS ``INFO``,
+the mail server with SMTP ``220``."""
 
 from __future__ import annotations
 
@@ -72,21 +73,44 @@ async def check_broker(url: str, *, name: str = "broker") -> Health:
     shown = public_url(url)
     split = urlsplit(url.split(",", maxsplit=1)[0].strip())
     host, port = split.hostname or "127.0.0.1", split.port or NATS_DEFAULT_PORT
+    try:
+        greeting = await _greeting(host, port)
+    except (OSError, TimeoutError) as exc:
+        return Health(name, shown, up=False, detail=_describe(exc))
+    if not greeting.startswith(b"INFO "):
+        return Health(name, shown, up=False, detail="not a NATS server")
+    return Health(name, shown, up=True, detail=_nats_version(greeting[5:]))
+
+
+async def check_smtp(host: str, port: int, *, name: str = "mail") -> Health:
+    """Connect to an SMTP server and read its ``220`` greeting (then say ``QUIT``)."""
+    url = f"smtp://{host}:{port}"
+    try:
+        greeting = await _greeting(host, port, farewell=b"QUIT\r\n")
+    except (OSError, TimeoutError) as exc:
+        return Health(name, url, up=False, detail=_describe(exc))
+    if not greeting.startswith(b"220"):
+        return Health(name, url, up=False, detail="not an SMTP server")
+    return Health(name, url, up=True, detail="accepting mail")
+
+
+async def _greeting(host: str, port: int, *, farewell: bytes = b"") -> bytes:
+    """The first line a server sends on connecting (NATS and SMTP both speak first)."""
     writer: asyncio.StreamWriter | None = None
     try:
         async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
             reader, writer = await asyncio.open_connection(host, port)
             greeting = await reader.readline()
-    except (OSError, TimeoutError) as exc:
-        return Health(name, shown, up=False, detail=_describe(exc))
+            if farewell:
+                # Leaving politely spares the server a "connection lost" line in its log.
+                writer.write(farewell)
+                await writer.drain()
+            return greeting
     finally:
         if writer is not None:
             writer.close()
             with contextlib.suppress(OSError):
                 await writer.wait_closed()
-    if not greeting.startswith(b"INFO "):
-        return Health(name, shown, up=False, detail="not a NATS server")
-    return Health(name, shown, up=True, detail=_nats_version(greeting[5:]))
 
 
 def _nats_version(info: bytes) -> str:

@@ -1,4 +1,5 @@
-"""``runnerly status``: the health of the broker and of each service, as a table or as JSON."""
+"""``runnerly status``: the health of the broker, the mail server and each service, as a table
+or as JSON."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from collections.abc import Sequence
 import httpx
 
 from runnerly_launcher.config import LauncherConfig, ServiceEndpoint
-from runnerly_launcher.probes import Health, check_broker, check_service
+from runnerly_launcher.probes import Health, check_broker, check_service, check_smtp
 
 _POLL_INTERVAL_SECONDS = 0.25
 
 
 async def check_all(config: LauncherConfig, endpoints: Sequence[ServiceEndpoint]) -> list[Health]:
-    """The broker first, then each service, all probed at once."""
+    """The broker first, then the mail server, then each service, all probed at once."""
     # trust_env=False: a developer's HTTP_PROXY must not capture calls to loopback.
     async with httpx.AsyncClient(trust_env=False) as client:
         return await _probe(client, config, endpoints)
@@ -48,6 +49,7 @@ async def _probe(
     return list(
         await asyncio.gather(
             check_broker(config.nats_url),
+            check_smtp(*config.smtp_address),
             *(check_service(client, e.name, e.url) for e in endpoints),
         )
     )

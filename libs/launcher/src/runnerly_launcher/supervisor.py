@@ -1,6 +1,7 @@
 """``runnerly up``: migrate, start the broker, run every service under honcho, stop all on Ctrl-C.
 
-honcho's :class:`~honcho.manager.Manager` supervises the services: each runs in
+honcho's :class:`~honcho.manager.Manager` supervises the services and the local
+SMTP sink (``mail``, see :mod:`runnerly_launcher.mailsink`): each runs in
 a process group of its own, their output is prefixed with their name, and on
 SIGINT or SIGTERM (or when any of them exits) every group gets SIGTERM, then
 SIGKILL five seconds after the first one has stopped. The broker is started
@@ -26,7 +27,12 @@ from honcho.printer import Printer
 from runnerly_launcher.broker import EmbeddedBroker
 from runnerly_launcher.config import HOST, LauncherConfig, ServiceEndpoint, port_variable
 from runnerly_launcher.credentials import Credentials, load_or_create
-from runnerly_launcher.environment import service_command, service_environment
+from runnerly_launcher.environment import (
+    mail_sink_command,
+    mail_sink_environment,
+    service_command,
+    service_environment,
+)
 from runnerly_launcher.errors import LaunchError
 from runnerly_launcher.migrate import migrate
 from runnerly_launcher.probes import port_is_open
@@ -86,6 +92,10 @@ def _supervise(
             _thread(_stop_all_if_broker_dies, broker, manager, stopping, broker_lost, out)
 
     manager = Manager(printer=_FirstMessageHook(out, start_watchers))
+    if config.starts_mail_sink:
+        manager.add_process(
+            "mail", mail_sink_command(config), env=mail_sink_environment(config, environ)
+        )
     for endpoint in endpoints:
         environment = service_environment(endpoint, config, credentials, environ)
         manager.add_process(endpoint.name, service_command(endpoint, config), env=environment)
@@ -173,9 +183,15 @@ def _announce_when_ready(
     # One write, so honcho's lines do not cut through the table.
     out.write(
         f"\n{heading}\n\n{render_table(healths)}\n"
-        f"data: {config.data_dir}\nPress Ctrl-C to stop everything.\n\n"
+        f"data: {config.data_dir}\n{_mail_hint(config)}Press Ctrl-C to stop everything.\n\n"
     )
     out.flush()
+
+
+def _mail_hint(config: LauncherConfig) -> str:
+    if config.starts_mail_sink:
+        return f"mail: caught in {config.mail_dir}; read it with `runnerly mail`\n"
+    return f"mail: delivered by {config.smtp_url} (RUNNERLY_SMTP_URL)\n"
 
 
 def _stop_all_if_broker_dies(
@@ -200,6 +216,8 @@ def _refuse_busy_ports(config: LauncherConfig, endpoints: Sequence[ServiceEndpoi
     taken = []
     if config.starts_broker and port_is_open(HOST, config.nats_port):
         taken.append(f"{config.nats_port} (broker, RUNNERLY_NATS_PORT)")
+    if config.starts_mail_sink and port_is_open(HOST, config.smtp_sink_port):
+        taken.append(f"{config.smtp_sink_port} (mail sink, RUNNERLY_SMTP_PORT)")
     taken += [
         f"{e.port} ({e.name}, {port_variable(e.name)})"
         for e in endpoints

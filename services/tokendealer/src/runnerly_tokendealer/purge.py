@@ -1,12 +1,18 @@
-"""Forgetting a runner: on ``users.user.deleted.v1`` their sessions and refresh tokens go."""
+"""What the token dealer does when a runner's account changes in ``users``.
+
+``users.user.deleted.v1``: the runner's sessions and refresh tokens are deleted.
+``users.password.reset.v1``: every session of the runner ends, so whoever held
+the old password cannot go on refreshing.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from runnerly_contracts.users import UserDeleted
+from runnerly_contracts.users import PasswordReset, UserDeleted
+from runnerly_kit.columns import utcnow
 from runnerly_kit.events import Envelope, EventHandlers
-from runnerly_tokendealer.tokens.service import forget_runner
+from runnerly_tokendealer.tokens.service import forget_runner, revoke_runner_sessions
 
 purge_handlers = EventHandlers("tokendealer-purge")
 
@@ -17,3 +23,11 @@ async def forget_deleted_runner(
 ) -> None:
     """Every login session of the deleted runner ends, and its records are deleted."""
     await forget_runner(session, data.user_id)
+
+
+@purge_handlers.on(PasswordReset)
+async def end_sessions_after_password_reset(
+    session: AsyncSession, _envelope: Envelope, data: PasswordReset
+) -> None:
+    """Every refresh token of the runner stops working."""
+    await revoke_runner_sessions(session, data.user_id, utcnow())

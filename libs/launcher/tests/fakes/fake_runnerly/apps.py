@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import smtplib
 import sqlite3
+from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -26,7 +28,12 @@ def create_beta() -> Starlette:
     return _create("BETA_", has_database=False)
 
 
-def _create(prefix: str, *, has_database: bool) -> Starlette:
+def create_courier() -> Starlette:
+    """``courier``: sends mail (``POST /send-mail``) to the SMTP server it was given."""
+    return _create("COURIER_", has_database=False, sends_mail=True)
+
+
+def _create(prefix: str, *, has_database: bool, sends_mail: bool = False) -> Starlette:
     if os.environ.get(f"{prefix}FAIL_AT_START"):
         raise RuntimeError(f"{prefix}FAIL_AT_START is set")
 
@@ -53,7 +60,26 @@ def _create(prefix: str, *, has_database: bool) -> Starlette:
             }
         )
 
-    return Starlette(routes=[Route("/readyz", readyz), Route("/env", env)])
+    async def send_mail(request: Request) -> JSONResponse:
+        body = await request.json()
+        message = EmailMessage()
+        message["From"] = "courier@runnerly.test"
+        message["To"] = body["to"]
+        message["Subject"] = body["subject"]
+        message.set_content(body["text"])
+        host, port = os.environ[f"{prefix}SMTP_HOST"], int(os.environ[f"{prefix}SMTP_PORT"])
+        await asyncio.to_thread(_send, host, port, message)
+        return JSONResponse({"sent": True})
+
+    routes = [Route("/readyz", readyz), Route("/env", env)]
+    if sends_mail:
+        routes.append(Route("/send-mail", send_mail, methods=["POST"]))
+    return Starlette(routes=routes)
+
+
+def _send(host: str, port: int, message: EmailMessage) -> None:
+    with smtplib.SMTP(host, port, timeout=10) as client:
+        client.send_message(message)
 
 
 def _sha256(value: str) -> str:

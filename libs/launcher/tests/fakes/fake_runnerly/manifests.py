@@ -19,3 +19,12 @@ BETA = ServiceManifest(
     default_port=8772,
     start_order=20,
 )
+
+COURIER = ServiceManifest(
+    name="courier",
+    app_factory="fake_runnerly.apps:create_courier",
+    env_prefix="COURIER_",
+    default_port=8773,
+    start_order=30,
+    sends_mail=True,
+)

@@ -1,0 +1,1 @@
+"""Outgoing emails: storing commands, claiming and settling deliveries, the operator's API."""

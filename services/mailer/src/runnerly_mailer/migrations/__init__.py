@@ -1,0 +1,1 @@
+"""The mailer's Alembic migrations (run by the kit: ``runnerly migrate``)."""

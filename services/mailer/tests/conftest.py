@@ -1,0 +1,157 @@
+"""A real mailer per test: migrated database, real NATS, a real SMTP server, served by uvicorn.
+
+Tests of the operator API also get a real token dealer, built the way its own
+tests build it, whose JWKS the mailer verifies tokens against.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import httpx
+import nats
+import nats.js.errors
+import pytest
+
+from runnerly_contracts.mailer import SendEmail
+from runnerly_kit.events import EVENTS_STREAM, event_subject
+from runnerly_kit.testing.nats import NatsServer
+from runnerly_kit.testing.plugin import TestDatabase
+from runnerly_kit.testing.ports import free_port
+from runnerly_kit.testing.servers import serve
+from runnerly_mailer.commands import send_handlers
+from runnerly_mailer.main import create_app
+from runnerly_tokendealer.main import create_app as create_tokendealer
+from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
+from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, hash_client_secret
+
+from .smtp_sink import SmtpSink
+from .support import Mailer, make_settings, migrate
+
+StartMailer = Callable[..., Awaitable[Mailer]]
+
+CLIENT_SECRETS = {
+    "operator": "operator-secret-1a2b3c4d5e6f7a",
+    "runs": "runs-secret-4f1c2a9b7e6d5c3a",
+}
+
+
+@pytest.fixture
+async def broker(nats_server: NatsServer) -> NatsServer:
+    """The session's NATS server, with no send command left from an earlier test.
+
+    Its stream keeps every event published in the session, and a new
+    ``mailer-send`` consumer starts from the first, so another test's (or
+    another service's tests') SendEmail commands would otherwise land here.
+    Cheaper than a server per test.
+    """
+    client = await nats.connect(nats_server.url)
+    try:
+        jetstream = client.jetstream()
+        with contextlib.suppress(nats.js.errors.NotFoundError):
+            await jetstream.delete_consumer(EVENTS_STREAM, send_handlers.consumer)
+        with contextlib.suppress(nats.js.errors.NotFoundError):
+            await jetstream.purge_stream(EVENTS_STREAM, subject=event_subject(SendEmail.event_type))
+    finally:
+        await client.close()
+    return nats_server
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A running SMTP server on a free loopback port."""
+    sink = SmtpSink(free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+async def migrated_database(test_database: TestDatabase) -> TestDatabase:
+    await migrate(test_database)
+    return test_database
+
+
+@pytest.fixture
+async def start_mailer(
+    migrated_database: TestDatabase, broker: NatsServer, smtp_sink: SmtpSink
+) -> AsyncIterator[StartMailer]:
+    """Start a mailer (settings overridable) that stops at the end of the test."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def start(**overrides: object) -> Mailer:
+            port = free_port()
+            settings = make_settings(
+                migrated_database, broker.url, port, smtp_sink.port, **overrides
+            )
+            app = create_app(settings)
+            url = await stack.enter_async_context(serve(app, port=port))
+            http = await stack.enter_async_context(httpx.AsyncClient(base_url=url))
+            return Mailer(url, settings, app, http)
+
+        yield start
+
+
+@pytest.fixture
+async def mailer(start_mailer: StartMailer) -> Mailer:
+    """A mailer with the test defaults (tiny retry delays)."""
+    return await start_mailer()
+
+
+@pytest.fixture
+async def tokendealer_url(tmp_path: Path, broker: NatsServer) -> AsyncIterator[str]:
+    """A real token dealer that knows an operator client (mailer:admin) and a service client."""
+    database = TestDatabase("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'tokendealer.db'}")
+    await migrate(database, TOKENDEALER.migrations_dir)
+    port = free_port()
+    settings = TokenDealerSettings(
+        environment="test",
+        port=port,
+        database_url=database.url,
+        nats_url=broker.url,
+        clients=(
+            ClientConfig(
+                client_id="operator",
+                secret_hash=hash_client_secret(CLIENT_SECRETS["operator"]),
+                scopes=frozenset({"mailer:admin"}),
+            ),
+            ClientConfig(
+                client_id="runs",
+                secret_hash=hash_client_secret(CLIENT_SECRETS["runs"]),
+                scopes=frozenset({"runs:write"}),
+            ),
+        ),
+        key_encryption_secret="test-key-encryption-secret-0123456789",
+        client_secret="unused-own-client-secret-0123",
+    )
+    async with serve(create_tokendealer(settings), port=port) as url:
+        yield url
+
+
+async def fetch_token(tokendealer_url: str, client_id: str) -> str:
+    """An access token of a client, from the real token dealer (client_credentials grant)."""
+    raw = f"{client_id}:{CLIENT_SECRETS[client_id]}".encode()
+    async with httpx.AsyncClient(base_url=tokendealer_url) as http:
+        response = await http.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": "Basic " + base64.b64encode(raw).decode()},
+        )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
+@pytest.fixture
+async def admin_mailer(start_mailer: StartMailer, tokendealer_url: str) -> Mailer:
+    """A mailer trusting the test's token dealer, with few attempts so emails die quickly."""
+    return await start_mailer(tokendealer_url=tokendealer_url, max_attempts=3)
+
+
+@pytest.fixture
+async def operator_headers(tokendealer_url: str) -> dict[str, str]:
+    """Authorization of an operator holding mailer:admin."""
+    return {"Authorization": f"Bearer {await fetch_token(tokendealer_url, 'operator')}"}

@@ -1,0 +1,1 @@
+"""Administration of accounts (scope ``admin``): list them, deactivate one."""

@@ -1,0 +1,48 @@
+"""``/v1/admin/runners``: for holders of the ``admin`` scope only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from runnerly_kit.auth import Claims, require_scope
+from runnerly_kit.columns import utcnow
+from runnerly_kit.sessions import ReadSessionDep, SessionDep
+from runnerly_users.accounts.service import ADMIN_SCOPE, Context
+from runnerly_users.admin import service
+from runnerly_users.admin.schemas import RunnerPage, RunnerSummary
+from runnerly_users.dependencies import PasswordsDep, SettingsDep
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+Admin = Annotated[Claims, Depends(require_scope(ADMIN_SCOPE))]
+
+
+@router.get("/runners", response_model=RunnerPage, summary="Accounts, a page at a time.")
+async def list_runners(
+    _admin: Admin,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    passwords: PasswordsDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: uuid.UUID | None = None,
+) -> RunnerPage:
+    context = Context(session, settings, passwords, utcnow())
+    return await service.list_runners(context, None if cursor is None else str(cursor), limit)
+
+
+@router.post(
+    "/runners/{runner_id}/deactivate",
+    response_model=RunnerSummary,
+    summary="Deactivate an account: it can no longer log in.",
+)
+async def deactivate_runner(
+    runner_id: uuid.UUID,
+    _admin: Admin,
+    session: SessionDep,
+    settings: SettingsDep,
+    passwords: PasswordsDep,
+) -> RunnerSummary:
+    return await service.deactivate(Context(session, settings, passwords, utcnow()), str(runner_id))

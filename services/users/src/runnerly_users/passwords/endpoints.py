@@ -1,0 +1,41 @@
+"""``/v1/password-resets``: ask for a reset link, then set the new password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from runnerly_kit.columns import utcnow
+from runnerly_kit.sessions import SessionDep
+from runnerly_users.accounts.schemas import Accepted, EmailBody
+from runnerly_users.accounts.service import Context
+from runnerly_users.dependencies import PasswordsDep, SettingsDep
+from runnerly_users.passwords import service
+from runnerly_users.passwords.schemas import NewPassword
+
+router = APIRouter(tags=["passwords"])
+
+
+@router.post(
+    "/v1/password-resets",
+    status_code=202,
+    response_model=Accepted,
+    summary="Mail a password-reset link (same answer whatever the email).",
+)
+async def request_password_reset(
+    body: EmailBody, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
+) -> Accepted:
+    await service.request_reset(Context(session, settings, passwords, utcnow()), body.email)
+    return Accepted()
+
+
+@router.post(
+    "/v1/password-resets/confirm",
+    status_code=204,
+    response_class=Response,
+    summary="Set a new password with the token of a reset link; every session ends.",
+)
+async def confirm_password_reset(
+    body: NewPassword, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
+) -> None:
+    context = Context(session, settings, passwords, utcnow())
+    await service.reset_password(context, body.token, body.password)

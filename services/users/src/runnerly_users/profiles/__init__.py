@@ -1,0 +1,1 @@
+"""A runner's own profile: read, change, change the email address, delete the account."""

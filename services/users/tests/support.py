@@ -1,0 +1,245 @@
+"""Helpers of the users service's tests: a real token dealer, the users service, a mailbox.
+
+No fake anywhere: the token dealer is the real one (its app, its migrations,
+its key ring), and emails are read where the mailer would read them, on the
+real broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import nats
+from fastapi import FastAPI
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+
+from runnerly_kit.columns import utcnow
+from runnerly_kit.db import Database
+from runnerly_kit.events import Envelope, event_subject
+from runnerly_kit.migrations import upgrade
+from runnerly_kit.runtime import Runtime
+from runnerly_tokendealer.dependencies import keyring_of
+from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER_MANIFEST
+from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, hash_client_secret
+from runnerly_tokendealer.tokens.access import sign_access_token
+from runnerly_users.manifest import MANIFEST as USERS_MANIFEST
+from runnerly_users.settings import UsersSettings
+
+SECRETS = {
+    "tokendealer": "tokendealer-login-secret-7c1e",
+    "runs": "runs-secret-4f1c2a9b7e6d5c3a",
+}
+PASSWORD = "correct horse battery staple"
+SEND_EMAIL = "mailer.email.send.v1"
+#: The operator's address: accounts with it are admins (USERS_ADMIN_EMAILS).
+ADMIN_EMAIL = "boss@example.org"
+
+
+def unique_email(tag: str = "runner") -> str:
+    """An address no other test uses (the broker is shared by the whole session)."""
+    return f"{tag}.{uuid.uuid4().hex[:10]}@example.org"
+
+
+def tokendealer_settings(database_url: str, nats_url: str, port: int) -> TokenDealerSettings:
+    """A token dealer knowing the token dealer's own client and a client without the scope."""
+    clients = (
+        ClientConfig(
+            client_id="tokendealer",
+            secret_hash=hash_client_secret(SECRETS["tokendealer"]),
+            scopes=frozenset({"users:credentials.check"}),
+        ),
+        ClientConfig(
+            client_id="runs",
+            secret_hash=hash_client_secret(SECRETS["runs"]),
+            scopes=frozenset({"runs:write"}),
+        ),
+    )
+    return TokenDealerSettings(
+        environment="test",
+        port=port,
+        database_url=database_url,
+        nats_url=nats_url,
+        clients=clients,
+        key_encryption_secret="test-key-encryption-secret-0123456789",
+        client_secret="unused-own-client-secret-0123",
+        log_json=True,
+    )
+
+
+def users_settings(
+    database_url: str, schema: str, nats_url: str, port: int, tokendealer_url: str, **extra: Any
+) -> UsersSettings:
+    """The users service on a test database, trusting the test token dealer."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "port": port,
+        "database_url": database_url,
+        "database_schema": schema,
+        "nats_url": nats_url,
+        "tokendealer_url": tokendealer_url,
+        "client_secret": "unused-own-client-secret-0123",
+        "admin_emails": ADMIN_EMAIL,
+        "dashboard_url": "http://dashboard.test:8700",
+        # The cheapest Argon2id the settings allow: the tests check rules, not cost.
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 8 * 1024,
+        "argon2_parallelism": 1,
+        "log_json": True,
+        **extra,
+    }
+    return UsersSettings(**values)
+
+
+async def migrate(url: str, schema: str, package: str) -> None:
+    """Apply a service's migrations to a database."""
+    manifest = USERS_MANIFEST if package == "users" else TOKENDEALER_MANIFEST
+    db = Database(url, schema=schema or None)
+    try:
+        assert manifest.migrations_dir is not None
+        await upgrade(manifest.migrations_dir, db)
+    finally:
+        await db.dispose()
+
+
+@dataclass
+class Mailbox:
+    """Every event published on the broker while the test runs, as the mailer would see it."""
+
+    connection: Client
+    envelopes: list[Envelope] = field(default_factory=list)
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @classmethod
+    async def open(cls, nats_url: str) -> Mailbox:
+        mailbox = cls(await nats.connect(nats_url))
+        await mailbox.connection.subscribe(event_subject(">"), cb=mailbox._receive)
+        await mailbox.connection.flush()
+        return mailbox
+
+    async def _receive(self, msg: Msg) -> None:
+        self.envelopes.append(Envelope.from_bytes(msg.data))
+        self._arrived.set()
+
+    async def wait_for(self, event_type: str, **match: Any) -> Envelope:
+        """The first event of ``event_type`` whose data (or subject) has the given values."""
+        return (await self.wait_for_all(1, event_type, **match))[0]
+
+    async def email(self, recipient: str, template: str) -> Envelope:
+        """The SendEmail command for this recipient and template."""
+        return await self.wait_for(SEND_EMAIL, recipient=recipient, template=template)
+
+    async def wait_for_all(self, n: int, event_type: str, **match: Any) -> list[Envelope]:
+        """The first ``n`` events of ``event_type`` with the given values, once ``n`` arrived."""
+        for _ in range(400):
+            found = [e for e in self.envelopes if e.type == event_type and _matches(e, match)]
+            if len(found) >= n:
+                return found
+            # The outbox relay publishes right after the commit; wait for the next arrival.
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), timeout=0.05)
+        raise AssertionError(f"fewer than {n} {event_type} events with {match}")
+
+    def count(self, event_type: str, **match: Any) -> int:
+        """How many such events arrived so far."""
+        return sum(1 for e in self.envelopes if e.type == event_type and _matches(e, match))
+
+    async def close(self) -> None:
+        await self.connection.drain()
+
+
+def _matches(envelope: Envelope, match: dict[str, Any]) -> bool:
+    for key, value in match.items():
+        actual = envelope.subject if key == "subject" else envelope.data.get(key)
+        if actual != value:
+            return False
+    return True
+
+
+def token_of(envelope: Envelope) -> str:
+    """The one-time token in a mailed link."""
+    link = str(envelope.data["data"]["link"])
+    return link.split("token=", 1)[1]
+
+
+@dataclass
+class Stack:
+    """A running users service, the real token dealer it trusts, and the broker's mail."""
+
+    url: str
+    app: FastAPI
+    http: httpx.AsyncClient
+    tokendealer_url: str
+    tokendealer_app: FastAPI
+    tokendealer_settings: TokenDealerSettings
+    mailbox: Mailbox
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.state.runtime
+        return runtime
+
+    async def service_headers(self, client_id: str = "tokendealer") -> dict[str, str]:
+        """A service's bearer token, from the token dealer's client-credentials grant."""
+        raw = f"{client_id}:{SECRETS[client_id]}".encode()
+        async with httpx.AsyncClient(base_url=self.tokendealer_url) as http:
+            response = await http.post(
+                "/oauth/token",
+                data={"grant_type": "client_credentials"},
+                headers={"Authorization": "Basic " + base64.b64encode(raw).decode()},
+            )
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def runner_headers(self, user_id: str, *scopes: str) -> dict[str, str]:
+        """A runner's bearer token, signed by the token dealer's key ring."""
+        runtime: Runtime = self.tokendealer_app.state.runtime
+        settings = self.tokendealer_settings
+        token = sign_access_token(
+            keyring_of(runtime).signing_key,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            subject=user_id,
+            client_id="dashboard",
+            scopes=scopes or ("runner",),
+            now=utcnow(),
+            ttl=timedelta(minutes=10),
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    async def sign_up(
+        self, email: str, password: str = PASSWORD, name: str = "Ada Runner"
+    ) -> httpx.Response:
+        """POST /v1/accounts."""
+        body = {"email": email, "password": password, "name": name}
+        return await self.http.post("/v1/accounts", json=body)
+
+    async def signed_up(self, email: str, password: str = PASSWORD) -> tuple[str, str]:
+        """Sign up; the new runner's id and the token of their activation link."""
+        assert (await self.sign_up(email, password)).status_code == 202
+        mail = await self.mailbox.email(email.strip().lower(), "activation")
+        assert mail.subject is not None
+        return mail.subject, token_of(mail)
+
+    async def active_runner(self, email: str, password: str = PASSWORD) -> str:
+        """Sign up and activate; the runner's id."""
+        user_id, token = await self.signed_up(email, password)
+        response = await self.http.post("/v1/activations", json={"token": token})
+        assert response.status_code == 204, response.text
+        return user_id
+
+    async def check(self, email: str, password: str) -> httpx.Response:
+        """The token dealer's login check, with its service token."""
+        return await self.http.post(
+            "/v1/internal/credentials/check",
+            json={"email": email, "password": password},
+            headers=await self.service_headers(),
+        )

@@ -1,0 +1,172 @@
+"""The whole accounts system, for real, on loopback: NATS, the token dealer, users, the mailer
+and the SMTP sink — each service with its own database, wired as `runnerly up` wires them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from runnerly_kit.db import Database
+from runnerly_kit.manifest import ServiceManifest
+from runnerly_kit.migrations import upgrade
+from runnerly_kit.settings import Environment
+from runnerly_kit.testing.ports import free_port
+from runnerly_kit.testing.servers import serve
+from runnerly_launcher import mailbox
+from runnerly_launcher.mailsink import running_sink
+from runnerly_mailer.main import create_app as create_mailer
+from runnerly_mailer.manifest import MANIFEST as MAILER
+from runnerly_mailer.settings import MailerSettings
+from runnerly_tokendealer.main import create_app as create_tokendealer
+from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
+from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, hash_client_secret
+from runnerly_users.main import create_app as create_users
+from runnerly_users.manifest import MANIFEST as USERS
+from runnerly_users.settings import UsersSettings
+
+DASHBOARD_SECRET = "dashboard-secret-for-the-e2e-tests"
+SECRETS = {name: f"{name}-secret-for-the-e2e-tests" for name in ("tokendealer", "users", "mailer")}
+LINK = re.compile(r"https?://\S+?token=([A-Za-z0-9_\-]+)")
+
+
+@dataclass
+class System:
+    """Base URLs of the running services, the mail folder, and an HTTP client."""
+
+    tokendealer: str
+    users: str
+    mailer: str
+    mail_dir: Path
+    http: httpx.AsyncClient
+    #: Each service's database URL, for checking what a service still holds.
+    databases: dict[str, str]
+
+    async def mail_to(self, recipient: str, *, count: int = 1) -> mailbox.MailMessage:
+        """The ``count``-th message the sink caught for ``recipient`` (waits for it)."""
+        async with asyncio.timeout(30):
+            while True:
+                found = [
+                    summary
+                    for summary in mailbox.list_messages(self.mail_dir)
+                    if recipient in summary.recipients
+                ]
+                if len(found) >= count:
+                    return mailbox.load(found[count - 1].path)
+                await asyncio.sleep(0.05)
+
+    async def login(self, email: str, password: str) -> httpx.Response:
+        """The dashboard's password grant for a runner."""
+        return await self.http.post(
+            f"{self.tokendealer}/oauth/token",
+            data={"grant_type": "password", "username": email, "password": password},
+            auth=("dashboard", DASHBOARD_SECRET),
+        )
+
+    async def refresh(self, refresh_token: str) -> httpx.Response:
+        """The dashboard refreshing a runner's session."""
+        return await self.http.post(
+            f"{self.tokendealer}/oauth/token",
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            auth=("dashboard", DASHBOARD_SECRET),
+        )
+
+    async def logout(self, refresh_token: str) -> httpx.Response:
+        """The dashboard revoking a runner's session (RFC 7009)."""
+        return await self.http.post(
+            f"{self.tokendealer}/oauth/revoke",
+            data={"token": refresh_token},
+            auth=("dashboard", DASHBOARD_SECRET),
+        )
+
+
+def link_token(message: mailbox.MailMessage) -> str:
+    """The token of the link in an email's text."""
+    match = LINK.search(message.text)
+    assert match is not None, message.text
+    return match.group(1)
+
+
+def _clients() -> tuple[ClientConfig, ...]:
+    own = {
+        "tokendealer": frozenset(TOKENDEALER.client_scopes),
+        "users": frozenset(USERS.client_scopes),
+        "mailer": frozenset(MAILER.client_scopes),
+    }
+    return (
+        ClientConfig(
+            client_id="dashboard",
+            secret_hash=hash_client_secret(DASHBOARD_SECRET),
+            scopes=frozenset({"runner", "admin"}),
+            grant_types=frozenset({"password", "refresh_token"}),
+        ),
+        *(
+            ClientConfig(client_id=name, secret_hash=hash_client_secret(secret), scopes=own[name])
+            for name, secret in SECRETS.items()
+        ),
+    )
+
+
+async def _migrate(manifest: ServiceManifest, url: str) -> None:
+    database = Database(url)
+    try:
+        assert manifest.migrations_dir is not None
+        await upgrade(manifest.migrations_dir, database)
+    finally:
+        await database.dispose()
+
+
+@contextlib.asynccontextmanager
+async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
+    """Start every service of story 1 on free ports; stop them all afterwards."""
+    ports = {name: free_port() for name in ("tokendealer", "users", "mailer", "smtp")}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    databases = {name: f"sqlite+aiosqlite:///{data / name}.db" for name in SECRETS}
+    for manifest in (TOKENDEALER, USERS, MAILER):
+        await _migrate(manifest, databases[manifest.name])
+    tokendealer = TokenDealerSettings(
+        environment=Environment.test,
+        nats_url=nats_url,
+        port=ports["tokendealer"],
+        database_url=databases["tokendealer"],
+        clients=_clients(),
+        key_encryption_secret="e2e-key-encryption-secret-0123456789",
+        client_secret=SECRETS["tokendealer"],
+        users_url=urls["users"],
+    )
+    users = UsersSettings(
+        environment=Environment.test,
+        nats_url=nats_url,
+        tokendealer_url=urls["tokendealer"],
+        port=ports["users"],
+        database_url=databases["users"],
+        client_secret=SECRETS["users"],
+        dashboard_url="http://dashboard.test",
+    )
+    mailer = MailerSettings(
+        environment=Environment.test,
+        nats_url=nats_url,
+        tokendealer_url=urls["tokendealer"],
+        port=ports["mailer"],
+        database_url=databases["mailer"],
+        client_secret=SECRETS["mailer"],
+        smtp_port=ports["smtp"],
+        retry_base_seconds=0.05,
+        retry_cap_seconds=0.2,
+        poll_seconds=0.1,
+    )
+    mail_dir = data / "mail"
+    async with (
+        running_sink(mail_dir, "127.0.0.1", ports["smtp"]),
+        serve(create_tokendealer(tokendealer), port=ports["tokendealer"]),
+        serve(create_users(users), port=ports["users"]),
+        serve(create_mailer(mailer), port=ports["mailer"]),
+        httpx.AsyncClient(timeout=10) as http,
+    ):
+        yield System(urls["tokendealer"], urls["users"], urls["mailer"], mail_dir, http, databases)
