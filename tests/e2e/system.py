@@ -32,6 +32,7 @@ from runnerly_users.manifest import MANIFEST as USERS
 from runnerly_users.settings import UsersSettings
 
 DASHBOARD_SECRET = "dashboard-secret-for-the-e2e-tests"
+ADMIN_EMAIL = "coach@example.org"
 SECRETS = {name: f"{name}-secret-for-the-e2e-tests" for name in ("tokendealer", "users", "mailer")}
 LINK = re.compile(r"https?://\S+?token=([A-Za-z0-9_\-]+)")
 
@@ -148,6 +149,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
         database_url=databases["users"],
         client_secret=SECRETS["users"],
         dashboard_url="http://dashboard.test",
+        admin_emails=frozenset({ADMIN_EMAIL}),
     )
     mailer = MailerSettings(
         environment=Environment.test,

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from runnerly_kit.db import Database
 
-from .system import System, link_token
+from .system import ADMIN_EMAIL, System, link_token
 
 pytestmark = pytest.mark.slow
 
@@ -181,3 +181,31 @@ async def test_a_password_reset_by_email_ends_every_session(system: System) -> N
     assert refreshed.json()["error"]["code"] == "invalid_grant"
     assert (await system.login(EMAIL, PASSWORD)).status_code == 400
     assert (await system.login(EMAIL, new_password)).status_code == 200
+
+
+async def test_an_admin_deactivating_a_runner_ends_their_sessions(system: System) -> None:
+    """Deactivation refuses new logins and, through the broker, ends the runner's sessions."""
+    await _sign_up_and_activate(system)
+    await _sign_up_and_activate(system, ADMIN_EMAIL)
+    runner = (await system.login(EMAIL, PASSWORD)).json()
+    admin = (await system.login(ADMIN_EMAIL, PASSWORD)).json()
+    assert set(admin["scope"].split()) == {"runner", "admin"}
+    me = await system.http.get(
+        f"{system.users}/v1/runners/me",
+        headers={"Authorization": f"Bearer {runner['access_token']}"},
+    )
+
+    deactivated = await system.http.post(
+        f"{system.users}/v1/admin/runners/{me.json()['id']}/deactivate",
+        headers={"Authorization": f"Bearer {admin['access_token']}"},
+    )
+
+    assert deactivated.status_code == 200, deactivated.text
+    async with asyncio.timeout(20):
+        while True:
+            refreshed = await system.refresh(runner["refresh_token"])
+            if refreshed.status_code == 400:
+                break
+            runner = refreshed.json()  # not processed yet: keep the rotated token
+            await asyncio.sleep(0.1)
+    assert (await system.login(EMAIL, PASSWORD)).status_code == 400

@@ -50,3 +50,11 @@ class PasswordReset(EventData):
     event_type: ClassVar[EventType] = EventType("users.password.reset.v1")
 
     user_id: str
+
+
+class UserDeactivated(EventData):
+    """An admin deactivated an account: it can no longer log in, and its sessions end."""
+
+    event_type: ClassVar[EventType] = EventType("users.user.deactivated.v1")
+
+    user_id: str

@@ -1,15 +1,16 @@
 """What the token dealer does when a runner's account changes in ``users``.
 
 ``users.user.deleted.v1``: the runner's sessions and refresh tokens are deleted.
-``users.password.reset.v1``: every session of the runner ends, so whoever held
-the old password cannot go on refreshing.
+``users.password.reset.v1`` and ``users.user.deactivated.v1``: every session
+of the runner ends, so whoever held the old password (or the deactivated
+account) cannot go on refreshing.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from runnerly_contracts.users import PasswordReset, UserDeleted
+from runnerly_contracts.users import PasswordReset, UserDeactivated, UserDeleted
 from runnerly_kit.columns import utcnow
 from runnerly_kit.events import Envelope, EventHandlers
 from runnerly_tokendealer.tokens.service import forget_runner, revoke_runner_sessions
@@ -30,4 +31,12 @@ async def end_sessions_after_password_reset(
     session: AsyncSession, _envelope: Envelope, data: PasswordReset
 ) -> None:
     """Every refresh token of the runner stops working."""
+    await revoke_runner_sessions(session, data.user_id, utcnow())
+
+
+@purge_handlers.on(UserDeactivated)
+async def end_sessions_of_deactivated_runner(
+    session: AsyncSession, _envelope: Envelope, data: UserDeactivated
+) -> None:
+    """A deactivated account's refresh tokens stop working at once."""
     await revoke_runner_sessions(session, data.user_id, utcnow())

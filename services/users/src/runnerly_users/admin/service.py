@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from runnerly_contracts.users import UserDeactivated
 from runnerly_kit.errors import NotFound
+from runnerly_users import outbox
 from runnerly_users.accounts import repository as accounts
 from runnerly_users.accounts.service import Context, is_admin
 from runnerly_users.admin import repository
@@ -41,4 +43,6 @@ async def deactivate(context: Context, runner_id: str) -> RunnerSummary:
         user.is_active = False
         user.deactivated_at = context.now
         user.updated_at = context.now
+        # The token dealer ends the runner's sessions, not only their next login.
+        outbox.publish(context.session, UserDeactivated(user_id=user.id), user.id)
     return _summary(context, user)
