@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from runnerly_kit.events import Broker, OutboxRelay
     from runnerly_kit.http import ServiceClient
     from runnerly_kit.settings import ServiceSettings
+
+
+T = TypeVar("T")
+S = TypeVar("S", bound="ServiceSettings")
 
 
 @dataclass
@@ -29,6 +33,19 @@ class Runtime:
     relay: OutboxRelay | None = None
     #: Service-specific objects (a key ring, a mail transport...), set in startup hooks.
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def settings_as(self, cls: type[S]) -> S:
+        """The settings as the service's own class (its own fields typed)."""
+        if not isinstance(self.settings, cls):
+            raise TypeError(f"the runtime's settings are not {cls.__name__}")
+        return self.settings
+
+    def component(self, key: str, cls: type[T]) -> T:
+        """A service-specific object set at start-up, checked to be what the caller expects."""
+        value = self.extras[key]
+        if not isinstance(value, cls):
+            raise TypeError(f"runtime extra {key!r} is not a {cls.__name__}")
+        return value
 
 
 def get_runtime(request: Request) -> Runtime:

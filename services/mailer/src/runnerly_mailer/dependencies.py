@@ -8,6 +8,4 @@ from runnerly_mailer.settings import MailerSettings
 
 def settings_of(runtime: Runtime) -> MailerSettings:
     """The runtime's settings, as the mailer's own class."""
-    settings = runtime.settings
-    assert isinstance(settings, MailerSettings)
-    return settings
+    return runtime.settings_as(MailerSettings)

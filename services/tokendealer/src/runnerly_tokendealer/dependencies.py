@@ -17,16 +17,12 @@ TOKEN_SERVICE = "token_service"  # noqa: S105  # a dictionary key, not a secret
 
 def settings_of(runtime: Runtime) -> TokenDealerSettings:
     """The runtime's settings, as the token dealer's own class."""
-    settings = runtime.settings
-    assert isinstance(settings, TokenDealerSettings)
-    return settings
+    return runtime.settings_as(TokenDealerSettings)
 
 
 def keyring_of(runtime: Runtime) -> KeyRing:
     """The process's key ring."""
-    keyring = runtime.extras[KEYRING]
-    assert isinstance(keyring, KeyRing)
-    return keyring
+    return runtime.component(KEYRING, KeyRing)
 
 
 async def _keyring(runtime: RuntimeDep) -> KeyRing:
@@ -35,9 +31,7 @@ async def _keyring(runtime: RuntimeDep) -> KeyRing:
 
 def token_service_of(runtime: Runtime) -> TokenService:
     """The process's token service (its grants)."""
-    tokens = runtime.extras[TOKEN_SERVICE]
-    assert isinstance(tokens, TokenService)
-    return tokens
+    return runtime.component(TOKEN_SERVICE, TokenService)
 
 
 KeyRingDep = Annotated[KeyRing, Depends(_keyring)]

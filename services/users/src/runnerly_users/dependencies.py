@@ -15,16 +15,12 @@ PASSWORDS = "passwords"
 
 def settings_of(runtime: Runtime) -> UsersSettings:
     """The runtime's settings, as the users service's own class."""
-    settings = runtime.settings
-    assert isinstance(settings, UsersSettings)
-    return settings
+    return runtime.settings_as(UsersSettings)
 
 
 def passwords_of(runtime: Runtime) -> Passwords:
     """The process's password hasher."""
-    passwords = runtime.extras[PASSWORDS]
-    assert isinstance(passwords, Passwords)
-    return passwords
+    return runtime.component(PASSWORDS, Passwords)
 
 
 async def _settings(runtime: RuntimeDep) -> UsersSettings:
