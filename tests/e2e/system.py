@@ -24,9 +24,8 @@ from runnerly_launcher.mailsink import running_sink
 from runnerly_mailer.main import create_app as create_mailer
 from runnerly_mailer.manifest import MANIFEST as MAILER
 from runnerly_mailer.settings import MailerSettings
-from runnerly_tokendealer.main import create_app as create_tokendealer
 from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
-from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, hash_client_secret
+from runnerly_tokendealer.testing import Client, running_tokendealer
 from runnerly_users.main import create_app as create_users
 from runnerly_users.manifest import MANIFEST as USERS
 from runnerly_users.settings import UsersSettings
@@ -94,24 +93,20 @@ def link_token(message: mailbox.MailMessage) -> str:
     return match.group(1)
 
 
-def _clients() -> tuple[ClientConfig, ...]:
-    own = {
-        "tokendealer": frozenset(TOKENDEALER.client_scopes),
-        "users": frozenset(USERS.client_scopes),
-        "mailer": frozenset(MAILER.client_scopes),
-    }
-    return (
-        ClientConfig(
-            client_id="dashboard",
-            secret_hash=hash_client_secret(DASHBOARD_SECRET),
-            scopes=frozenset({"runner", "admin"}),
-            grant_types=frozenset({"password", "refresh_token"}),
+def _clients() -> list[Client]:
+    """The dashboard (which logs runners in) and each service's own client."""
+    return [
+        Client(
+            "dashboard",
+            frozenset({"runner", "admin"}),
+            frozenset({"password", "refresh_token"}),
+            secret=DASHBOARD_SECRET,
         ),
         *(
-            ClientConfig(client_id=name, secret_hash=hash_client_secret(secret), scopes=own[name])
-            for name, secret in SECRETS.items()
+            Client(m.name, frozenset(m.client_scopes), secret=SECRETS[m.name])
+            for m in (TOKENDEALER, USERS, MAILER)
         ),
-    )
+    ]
 
 
 async def _migrate(manifest: ServiceManifest, url: str) -> None:
@@ -129,18 +124,8 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
     ports = {name: free_port() for name in ("tokendealer", "users", "mailer", "smtp")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     databases = {name: f"sqlite+aiosqlite:///{data / name}.db" for name in SECRETS}
-    for manifest in (TOKENDEALER, USERS, MAILER):
+    for manifest in (USERS, MAILER):
         await _migrate(manifest, databases[manifest.name])
-    tokendealer = TokenDealerSettings(
-        environment=Environment.test,
-        nats_url=nats_url,
-        port=ports["tokendealer"],
-        database_url=databases["tokendealer"],
-        clients=_clients(),
-        key_encryption_secret="e2e-key-encryption-secret-0123456789",
-        client_secret=SECRETS["tokendealer"],
-        users_url=urls["users"],
-    )
     users = UsersSettings(
         environment=Environment.test,
         nats_url=nats_url,
@@ -166,7 +151,14 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
     mail_dir = data / "mail"
     async with (
         running_sink(mail_dir, "127.0.0.1", ports["smtp"]),
-        serve(create_tokendealer(tokendealer), port=ports["tokendealer"]),
+        running_tokendealer(
+            data,
+            nats_url,
+            _clients(),
+            port=ports["tokendealer"],
+            users_url=urls["users"],
+            client_secret=SECRETS["tokendealer"],
+        ),
         serve(create_users(users), port=ports["users"]),
         serve(create_mailer(mailer), port=ports["mailer"]),
         httpx.AsyncClient(timeout=10) as http,

@@ -6,7 +6,6 @@ tests build it, whose JWKS the mailer verifies tokens against.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -24,19 +23,12 @@ from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
 from runnerly_mailer.commands import send_handlers
 from runnerly_mailer.main import create_app
-from runnerly_tokendealer.main import create_app as create_tokendealer
-from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
-from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, hash_client_secret
+from runnerly_tokendealer.testing import Client, LocalTokenDealer, running_tokendealer
 
 from .smtp_sink import SmtpSink
 from .support import Mailer, make_settings, migrate
 
 StartMailer = Callable[..., Awaitable[Mailer]]
-
-CLIENT_SECRETS = {
-    "operator": "operator-secret-1a2b3c4d5e6f7a",
-    "runs": "runs-secret-4f1c2a9b7e6d5c3a",
-}
 
 
 @pytest.fixture
@@ -102,47 +94,19 @@ async def mailer(start_mailer: StartMailer) -> Mailer:
 
 
 @pytest.fixture
-async def tokendealer_url(tmp_path: Path, broker: NatsServer) -> AsyncIterator[str]:
+async def tokendealer(tmp_path: Path, broker: NatsServer) -> AsyncIterator[LocalTokenDealer]:
     """A real token dealer that knows an operator client (mailer:admin) and a service client."""
-    database = TestDatabase("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'tokendealer.db'}")
-    await migrate(database, TOKENDEALER.migrations_dir)
-    port = free_port()
-    settings = TokenDealerSettings(
-        environment="test",
-        port=port,
-        database_url=database.url,
-        nats_url=broker.url,
-        clients=(
-            ClientConfig(
-                client_id="operator",
-                secret_hash=hash_client_secret(CLIENT_SECRETS["operator"]),
-                scopes=frozenset({"mailer:admin"}),
-            ),
-            ClientConfig(
-                client_id="runs",
-                secret_hash=hash_client_secret(CLIENT_SECRETS["runs"]),
-                scopes=frozenset({"runs:write"}),
-            ),
-        ),
-        key_encryption_secret="test-key-encryption-secret-0123456789",
-        client_secret="unused-own-client-secret-0123",
-    )
-    async with serve(create_tokendealer(settings), port=port) as url:
-        yield url
+    clients = [
+        Client("operator", frozenset({"mailer:admin"})),
+        Client("runs", frozenset({"runs:write"})),
+    ]
+    async with running_tokendealer(tmp_path, broker.url, clients) as running:
+        yield running
 
 
-async def fetch_token(tokendealer_url: str, client_id: str) -> str:
-    """An access token of a client, from the real token dealer (client_credentials grant)."""
-    raw = f"{client_id}:{CLIENT_SECRETS[client_id]}".encode()
-    async with httpx.AsyncClient(base_url=tokendealer_url) as http:
-        response = await http.post(
-            "/oauth/token",
-            data={"grant_type": "client_credentials"},
-            headers={"Authorization": "Basic " + base64.b64encode(raw).decode()},
-        )
-    response.raise_for_status()
-    token: str = response.json()["access_token"]
-    return token
+@pytest.fixture
+def tokendealer_url(tokendealer: LocalTokenDealer) -> str:
+    return tokendealer.url
 
 
 @pytest.fixture
@@ -152,6 +116,6 @@ async def admin_mailer(start_mailer: StartMailer, tokendealer_url: str) -> Maile
 
 
 @pytest.fixture
-async def operator_headers(tokendealer_url: str) -> dict[str, str]:
+async def operator_headers(tokendealer: LocalTokenDealer) -> dict[str, str]:
     """Authorization of an operator holding mailer:admin."""
-    return {"Authorization": f"Bearer {await fetch_token(tokendealer_url, 'operator')}"}
+    return {"Authorization": f"Bearer {await tokendealer.service_token('operator')}"}

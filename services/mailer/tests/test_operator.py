@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 from runnerly_mailer.models import EmailStatus
+from runnerly_tokendealer.testing import LocalTokenDealer
 
-from .conftest import fetch_token
 from .smtp_sink import SmtpSink
 from .support import Mailer, command, eventually
 
@@ -104,10 +104,10 @@ async def test_the_list_pages_with_a_cursor(
 
 
 async def test_the_operator_api_needs_the_mailer_admin_scope(
-    admin_mailer: Mailer, tokendealer_url: str
+    admin_mailer: Mailer, tokendealer: LocalTokenDealer
 ) -> None:
     """No token is 401; a valid token without mailer:admin is 403, on both endpoints."""
-    other = {"Authorization": f"Bearer {await fetch_token(tokendealer_url, 'runs')}"}
+    other = {"Authorization": f"Bearer {await tokendealer.service_token('runs')}"}
     email_id = uuid.uuid4()
 
     assert (await admin_mailer.http.get("/v1/emails")).status_code == 401

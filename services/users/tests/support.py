@@ -8,11 +8,9 @@ real broker.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -21,22 +19,15 @@ from fastapi import FastAPI
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from runnerly_kit.columns import utcnow
 from runnerly_kit.db import Database
 from runnerly_kit.events import Envelope, event_subject
 from runnerly_kit.migrations import upgrade
 from runnerly_kit.runtime import Runtime
-from runnerly_tokendealer.dependencies import keyring_of
-from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER_MANIFEST
-from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, hash_client_secret
-from runnerly_tokendealer.tokens.access import sign_access_token
+from runnerly_tokendealer.testing import Client as OAuthClient
+from runnerly_tokendealer.testing import LocalTokenDealer
 from runnerly_users.manifest import MANIFEST as USERS_MANIFEST
 from runnerly_users.settings import UsersSettings
 
-SECRETS = {
-    "tokendealer": "tokendealer-login-secret-7c1e",
-    "runs": "runs-secret-4f1c2a9b7e6d5c3a",
-}
 PASSWORD = "correct horse battery staple"
 SEND_EMAIL = "mailer.email.send.v1"
 #: The operator's address: accounts with it are admins (USERS_ADMIN_EMAILS).
@@ -48,30 +39,11 @@ def unique_email(tag: str = "runner") -> str:
     return f"{tag}.{uuid.uuid4().hex[:10]}@example.org"
 
 
-def tokendealer_settings(database_url: str, nats_url: str, port: int) -> TokenDealerSettings:
-    """A token dealer knowing the token dealer's own client and a client without the scope."""
-    clients = (
-        ClientConfig(
-            client_id="tokendealer",
-            secret_hash=hash_client_secret(SECRETS["tokendealer"]),
-            scopes=frozenset({"users:credentials.check"}),
-        ),
-        ClientConfig(
-            client_id="runs",
-            secret_hash=hash_client_secret(SECRETS["runs"]),
-            scopes=frozenset({"runs:write"}),
-        ),
-    )
-    return TokenDealerSettings(
-        environment="test",
-        port=port,
-        database_url=database_url,
-        nats_url=nats_url,
-        clients=clients,
-        key_encryption_secret="test-key-encryption-secret-0123456789",
-        client_secret="unused-own-client-secret-0123",
-        log_json=True,
-    )
+#: The test token dealer's clients: its own (it checks logins) and one without the scope.
+TOKENDEALER_CLIENTS = (
+    OAuthClient("tokendealer", frozenset({"users:credentials.check"})),
+    OAuthClient("runs", frozenset({"runs:write"})),
+)
 
 
 def users_settings(
@@ -98,13 +70,12 @@ def users_settings(
     return UsersSettings(**values)
 
 
-async def migrate(url: str, schema: str, package: str) -> None:
-    """Apply a service's migrations to a database."""
-    manifest = USERS_MANIFEST if package == "users" else TOKENDEALER_MANIFEST
+async def migrate(url: str, schema: str) -> None:
+    """Apply the users service's migrations to a test database."""
     db = Database(url, schema=schema or None)
     try:
-        assert manifest.migrations_dir is not None
-        await upgrade(manifest.migrations_dir, db)
+        assert USERS_MANIFEST.migrations_dir is not None
+        await upgrade(USERS_MANIFEST.migrations_dir, db)
     finally:
         await db.dispose()
 
@@ -177,9 +148,7 @@ class Stack:
     url: str
     app: FastAPI
     http: httpx.AsyncClient
-    tokendealer_url: str
-    tokendealer_app: FastAPI
-    tokendealer_settings: TokenDealerSettings
+    tokendealer: LocalTokenDealer
     mailbox: Mailbox
 
     @property
@@ -189,30 +158,11 @@ class Stack:
 
     async def service_headers(self, client_id: str = "tokendealer") -> dict[str, str]:
         """A service's bearer token, from the token dealer's client-credentials grant."""
-        raw = f"{client_id}:{SECRETS[client_id]}".encode()
-        async with httpx.AsyncClient(base_url=self.tokendealer_url) as http:
-            response = await http.post(
-                "/oauth/token",
-                data={"grant_type": "client_credentials"},
-                headers={"Authorization": "Basic " + base64.b64encode(raw).decode()},
-            )
-        response.raise_for_status()
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+        return {"Authorization": f"Bearer {await self.tokendealer.service_token(client_id)}"}
 
     def runner_headers(self, user_id: str, *scopes: str) -> dict[str, str]:
         """A runner's bearer token, signed by the token dealer's key ring."""
-        runtime: Runtime = self.tokendealer_app.state.runtime
-        settings = self.tokendealer_settings
-        token = sign_access_token(
-            keyring_of(runtime).signing_key,
-            issuer=settings.token_issuer,
-            audience=settings.token_audience,
-            subject=user_id,
-            client_id="dashboard",
-            scopes=scopes or ("runner",),
-            now=utcnow(),
-            ttl=timedelta(minutes=10),
-        )
+        token = self.tokendealer.runner_token(user_id, scopes or ("runner",))
         return {"Authorization": f"Bearer {token}"}
 
     async def sign_up(
