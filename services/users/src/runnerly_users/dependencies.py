@@ -6,7 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from runnerly_kit.columns import utcnow
 from runnerly_kit.runtime import Runtime, RuntimeDep
+from runnerly_kit.sessions import ReadSessionDep, SessionDep
+from runnerly_users.accounts.service import Context
 from runnerly_users.credentials import Passwords
 from runnerly_users.settings import UsersSettings
 
@@ -23,13 +26,15 @@ def passwords_of(runtime: Runtime) -> Passwords:
     return runtime.component(PASSWORDS, Passwords)
 
 
-async def _settings(runtime: RuntimeDep) -> UsersSettings:
-    return settings_of(runtime)
+async def _write_context(session: SessionDep, runtime: RuntimeDep) -> Context:
+    return Context(session, settings_of(runtime), passwords_of(runtime), utcnow())
 
 
-async def _passwords(runtime: RuntimeDep) -> Passwords:
-    return passwords_of(runtime)
+async def _read_context(session: ReadSessionDep, runtime: RuntimeDep) -> Context:
+    return Context(session, settings_of(runtime), passwords_of(runtime), utcnow())
 
 
-SettingsDep = Annotated[UsersSettings, Depends(_settings)]
-PasswordsDep = Annotated[Passwords, Depends(_passwords)]
+#: What the account rules use, in the request's write transaction.
+ContextDep = Annotated[Context, Depends(_write_context)]
+#: The same for handlers that only read (no SQLite write lock).
+ReadContextDep = Annotated[Context, Depends(_read_context)]

@@ -7,9 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from runnerly_kit.auth import Claims, require_scope
-from runnerly_kit.columns import utcnow
 from runnerly_kit.runtime import RuntimeDep
-from runnerly_kit.sessions import ReadSessionDep, SessionDep
 from runnerly_users.accounts import service
 from runnerly_users.accounts.schemas import (
     Accepted,
@@ -19,7 +17,7 @@ from runnerly_users.accounts.schemas import (
     SignUp,
     TokenBody,
 )
-from runnerly_users.dependencies import PasswordsDep, SettingsDep
+from runnerly_users.dependencies import ContextDep, ReadContextDep
 
 CREDENTIALS_SCOPE = "users:credentials.check"
 
@@ -32,10 +30,7 @@ router = APIRouter(tags=["accounts"])
     response_model=Accepted,
     summary="Sign up; the activation link is mailed (same answer for a known email).",
 )
-async def sign_up(
-    body: SignUp, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
-) -> Accepted:
-    context = service.Context(session, settings, passwords, utcnow())
+async def sign_up(body: SignUp, context: ContextDep) -> Accepted:
     await service.sign_up(context, body.email, body.password, body.name)
     return Accepted()
 
@@ -46,10 +41,8 @@ async def sign_up(
     response_class=Response,
     summary="Activate an account with the token of its activation link.",
 )
-async def activate_account(
-    body: TokenBody, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
-) -> None:
-    await service.activate(service.Context(session, settings, passwords, utcnow()), body.token)
+async def activate_account(body: TokenBody, context: ContextDep) -> None:
+    await service.activate(context, body.token)
 
 
 @router.post(
@@ -58,10 +51,7 @@ async def activate_account(
     response_model=Accepted,
     summary="Mail a new activation link (same answer whatever the email).",
 )
-async def resend_activation(
-    body: EmailBody, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
-) -> Accepted:
-    context = service.Context(session, settings, passwords, utcnow())
+async def resend_activation(body: EmailBody, context: ContextDep) -> Accepted:
     await service.resend_activation(context, body.email)
     return Accepted()
 
@@ -74,12 +64,9 @@ async def resend_activation(
 async def check_credentials(
     body: CredentialsCheck,
     _caller: Annotated[Claims, Depends(require_scope(CREDENTIALS_SCOPE))],
-    session: ReadSessionDep,
+    context: ReadContextDep,
     runtime: RuntimeDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
 ) -> CheckedCredentials:
-    context = service.Context(session, settings, passwords, utcnow())
     login = await service.check_credentials(context, body.email, body.password)
     await service.store_new_hash(runtime.db, login)
     return CheckedCredentials(user_id=login.user_id, scopes=login.scopes)

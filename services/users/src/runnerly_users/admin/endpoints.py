@@ -8,12 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from runnerly_kit.auth import Claims, require_scope
-from runnerly_kit.columns import utcnow
-from runnerly_kit.sessions import ReadSessionDep, SessionDep
-from runnerly_users.accounts.service import ADMIN_SCOPE, Context
+from runnerly_users.accounts.service import ADMIN_SCOPE
 from runnerly_users.admin import service
 from runnerly_users.admin.schemas import RunnerPage, RunnerSummary
-from runnerly_users.dependencies import PasswordsDep, SettingsDep
+from runnerly_users.dependencies import ContextDep, ReadContextDep
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
@@ -23,13 +21,10 @@ Admin = Annotated[Claims, Depends(require_scope(ADMIN_SCOPE))]
 @router.get("/runners", response_model=RunnerPage, summary="Accounts, a page at a time.")
 async def list_runners(
     _admin: Admin,
-    session: ReadSessionDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
+    context: ReadContextDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: uuid.UUID | None = None,
 ) -> RunnerPage:
-    context = Context(session, settings, passwords, utcnow())
     return await service.list_runners(context, None if cursor is None else str(cursor), limit)
 
 
@@ -41,8 +36,6 @@ async def list_runners(
 async def deactivate_runner(
     runner_id: uuid.UUID,
     _admin: Admin,
-    session: SessionDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
+    context: ContextDep,
 ) -> RunnerSummary:
-    return await service.deactivate(Context(session, settings, passwords, utcnow()), str(runner_id))
+    return await service.deactivate(context, str(runner_id))

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from runnerly_kit.columns import utcnow
-from runnerly_kit.sessions import SessionDep
 from runnerly_users.accounts.schemas import Accepted, EmailBody
-from runnerly_users.accounts.service import Context
-from runnerly_users.dependencies import PasswordsDep, SettingsDep
+from runnerly_users.dependencies import ContextDep
 from runnerly_users.passwords import service
 from runnerly_users.passwords.schemas import NewPassword
 
@@ -21,10 +18,8 @@ router = APIRouter(tags=["passwords"])
     response_model=Accepted,
     summary="Mail a password-reset link (same answer whatever the email).",
 )
-async def request_password_reset(
-    body: EmailBody, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
-) -> Accepted:
-    await service.request_reset(Context(session, settings, passwords, utcnow()), body.email)
+async def request_password_reset(body: EmailBody, context: ContextDep) -> Accepted:
+    await service.request_reset(context, body.email)
     return Accepted()
 
 
@@ -34,8 +29,5 @@ async def request_password_reset(
     response_class=Response,
     summary="Set a new password with the token of a reset link; every session ends.",
 )
-async def confirm_password_reset(
-    body: NewPassword, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
-) -> None:
-    context = Context(session, settings, passwords, utcnow())
+async def confirm_password_reset(body: NewPassword, context: ContextDep) -> None:
     await service.reset_password(context, body.token, body.password)

@@ -7,11 +7,8 @@ import uuid
 from fastapi import APIRouter, Response
 
 from runnerly_kit.auth import CurrentRunner, ensure_owner
-from runnerly_kit.columns import utcnow
-from runnerly_kit.sessions import ReadSessionDep, SessionDep
 from runnerly_users.accounts.schemas import Accepted, EmailBody, TokenBody
-from runnerly_users.accounts.service import Context
-from runnerly_users.dependencies import PasswordsDep, SettingsDep
+from runnerly_users.dependencies import ContextDep, ReadContextDep
 from runnerly_users.profiles import service
 from runnerly_users.profiles.schemas import Profile, ProfileChange
 
@@ -26,10 +23,7 @@ def _own(runner: CurrentRunner, runner_id: uuid.UUID) -> str:
 
 # The /me routes come first, so that "me" is never read as an id.
 @router.get("/v1/runners/me", response_model=Profile, summary="The calling runner's profile.")
-async def get_my_profile(
-    runner: CurrentRunner, session: ReadSessionDep, settings: SettingsDep, passwords: PasswordsDep
-) -> Profile:
-    context = Context(session, settings, passwords, utcnow())
+async def get_my_profile(runner: CurrentRunner, context: ReadContextDep) -> Profile:
     return service.as_profile(await service.get_account(context, runner.id))
 
 
@@ -37,11 +31,8 @@ async def get_my_profile(
 async def update_my_profile(
     body: ProfileChange,
     runner: CurrentRunner,
-    session: SessionDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
+    context: ContextDep,
 ) -> Profile:
-    context = Context(session, settings, passwords, utcnow())
     return await service.update_profile(context, runner.id, body)
 
 
@@ -49,11 +40,8 @@ async def update_my_profile(
 async def get_profile(
     runner_id: uuid.UUID,
     runner: CurrentRunner,
-    session: ReadSessionDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
+    context: ReadContextDep,
 ) -> Profile:
-    context = Context(session, settings, passwords, utcnow())
     return service.as_profile(await service.get_account(context, _own(runner, runner_id)))
 
 
@@ -64,11 +52,8 @@ async def update_profile(
     runner_id: uuid.UUID,
     body: ProfileChange,
     runner: CurrentRunner,
-    session: SessionDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
+    context: ContextDep,
 ) -> Profile:
-    context = Context(session, settings, passwords, utcnow())
     return await service.update_profile(context, _own(runner, runner_id), body)
 
 
@@ -81,11 +66,8 @@ async def update_profile(
 async def delete_account(
     runner_id: uuid.UUID,
     runner: CurrentRunner,
-    session: SessionDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
+    context: ContextDep,
 ) -> None:
-    context = Context(session, settings, passwords, utcnow())
     await service.delete_account(context, _own(runner, runner_id))
 
 
@@ -99,11 +81,8 @@ async def request_email_change(
     runner_id: uuid.UUID,
     body: EmailBody,
     runner: CurrentRunner,
-    session: SessionDep,
-    settings: SettingsDep,
-    passwords: PasswordsDep,
+    context: ContextDep,
 ) -> Accepted:
-    context = Context(session, settings, passwords, utcnow())
     await service.request_email_change(context, _own(runner, runner_id), body.email)
     return Accepted()
 
@@ -114,7 +93,5 @@ async def request_email_change(
     response_class=Response,
     summary="Confirm a new email address with the token of its link.",
 )
-async def confirm_email_change(
-    body: TokenBody, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
-) -> None:
-    await service.confirm_email_change(Context(session, settings, passwords, utcnow()), body.token)
+async def confirm_email_change(body: TokenBody, context: ContextDep) -> None:
+    await service.confirm_email_change(context, body.token)
