@@ -19,8 +19,7 @@ from pathlib import Path
 import httpx
 
 from bench.harness import LoadResult, uvicorn_server, wrk
-from runnerly_kit.db import Database
-from runnerly_kit.migrations import upgrade
+from runnerly_kit.migrations import migrate_service
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_tokendealer.manifest import MANIFEST
 from runnerly_tokendealer.settings import hash_client_secret
@@ -46,15 +45,6 @@ def _tokendealer_env(data: Path, nats_url: str, secret: str) -> dict[str, str]:
     }
 
 
-async def _migrate(url: str) -> None:
-    database = Database(url)
-    try:
-        assert MANIFEST.migrations_dir is not None
-        await upgrade(MANIFEST.migrations_dir, database)
-    finally:
-        await database.dispose()
-
-
 def run(seconds: int, connections: int) -> dict[str, object]:
     """Measure the four endpoints in one run and return the figures."""
     results: list[LoadResult] = []
@@ -64,7 +54,7 @@ def run(seconds: int, connections: int) -> dict[str, object]:
         nats.start()
         secret = secrets.token_urlsafe(32)
         env = _tokendealer_env(data, nats.url, secret)
-        asyncio.run(_migrate(env["TOKENDEALER_DATABASE_URL"]))
+        asyncio.run(migrate_service(MANIFEST.migrations_dir, env["TOKENDEALER_DATABASE_URL"]))
         basic = base64.b64encode(f"{CLIENT_ID}:{secret}".encode()).decode()
         form = "grant_type=client_credentials"
         try:

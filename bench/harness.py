@@ -47,18 +47,15 @@ class LoadResult:
 
 
 @contextmanager
-def uvicorn_server(
-    target: str, *, env: Mapping[str, str], factory: bool = True, cwd: Path | None = None
-) -> Iterator[str]:
-    """Serve ``module:callable`` in its own process; yield its base URL once it answers."""
+def uvicorn_server(target: str, *, env: Mapping[str, str]) -> Iterator[str]:
+    """Serve the app factory ``module:callable`` in its own process; yield its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", target, "--port", str(port), *UVICORN_ARGS]
-    if factory:
-        command.append("--factory")
+    command = [sys.executable, "-m", "uvicorn", target, "--factory", "--port", str(port)]
+    command += UVICORN_ARGS
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=cwd
+            command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
         )
         try:
             _wait_until_up(url, process, log)

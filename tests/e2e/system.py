@@ -13,9 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from runnerly_kit.db import Database
-from runnerly_kit.manifest import ServiceManifest
-from runnerly_kit.migrations import upgrade
+from runnerly_kit.migrations import migrate_service
 from runnerly_kit.settings import Environment
 from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
@@ -109,15 +107,6 @@ def _clients() -> list[Client]:
     ]
 
 
-async def _migrate(manifest: ServiceManifest, url: str) -> None:
-    database = Database(url)
-    try:
-        assert manifest.migrations_dir is not None
-        await upgrade(manifest.migrations_dir, database)
-    finally:
-        await database.dispose()
-
-
 @contextlib.asynccontextmanager
 async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
     """Start every service of story 1 on free ports; stop them all afterwards."""
@@ -125,7 +114,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     databases = {name: f"sqlite+aiosqlite:///{data / name}.db" for name in SECRETS}
     for manifest in (USERS, MAILER):
-        await _migrate(manifest, databases[manifest.name])
+        await migrate_service(manifest.migrations_dir, databases[manifest.name])
     users = UsersSettings(
         environment=Environment.test,
         nats_url=nats_url,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from runnerly_contracts.mailer import SendEmail
 from runnerly_kit.columns import utcnow
 from runnerly_kit.events import Envelope, event_subject
-from runnerly_kit.migrations import upgrade
+from runnerly_kit.migrations import migrate_service
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_mailer.manifest import MANIFEST
@@ -50,13 +50,8 @@ def make_settings(
 
 async def migrate(database: TestDatabase, migrations: Any = None) -> None:
     """Apply a service's migrations (the mailer's unless given) to a test database."""
-    db = database.open()
-    try:
-        directory = migrations or MANIFEST.migrations_dir
-        assert directory is not None
-        await upgrade(directory, db)
-    finally:
-        await db.dispose()
+    directory = migrations or MANIFEST.migrations_dir
+    await migrate_service(directory, database.url, schema=database.schema or None)
 
 
 def command(

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from runnerly_kit.columns import utcnow
-from runnerly_kit.migrations import upgrade
+from runnerly_kit.migrations import migrate_service
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_tokendealer.dependencies import keyring_of
@@ -109,9 +109,4 @@ class TokenDealer:
 
 async def migrate(database: TestDatabase) -> None:
     """Apply the token dealer's migrations to a test database."""
-    db = database.open()
-    try:
-        assert MANIFEST.migrations_dir is not None
-        await upgrade(MANIFEST.migrations_dir, db)
-    finally:
-        await db.dispose()
+    await migrate_service(MANIFEST.migrations_dir, database.url, schema=database.schema or None)

@@ -19,9 +19,8 @@ from fastapi import FastAPI
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from runnerly_kit.db import Database
 from runnerly_kit.events import Envelope, event_subject
-from runnerly_kit.migrations import upgrade
+from runnerly_kit.migrations import migrate_service
 from runnerly_kit.runtime import Runtime
 from runnerly_tokendealer.testing import Client as OAuthClient
 from runnerly_tokendealer.testing import LocalTokenDealer
@@ -72,12 +71,7 @@ def users_settings(
 
 async def migrate(url: str, schema: str) -> None:
     """Apply the users service's migrations to a test database."""
-    db = Database(url, schema=schema or None)
-    try:
-        assert USERS_MANIFEST.migrations_dir is not None
-        await upgrade(USERS_MANIFEST.migrations_dir, db)
-    finally:
-        await db.dispose()
+    await migrate_service(USERS_MANIFEST.migrations_dir, url, schema=schema or None)
 
 
 @dataclass

@@ -64,3 +64,20 @@ def _run_sync(connection: Connection, target_metadata: MetaData) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+async def migrate_service(
+    migrations_dir: Path | None, url: str, *, schema: str | None = None
+) -> None:
+    """Bring the database at ``url`` to a service's latest revision (opened and closed here).
+
+    ``migrations_dir`` is a manifest's ``migrations_dir``; a service without a
+    database has none, and nothing is done.
+    """
+    if migrations_dir is None:
+        return
+    database = Database(url, schema=schema)
+    try:
+        await upgrade(migrations_dir, database)
+    finally:
+        await database.dispose()

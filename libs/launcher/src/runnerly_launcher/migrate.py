@@ -7,8 +7,7 @@ from typing import TextIO
 
 from sqlalchemy.engine import make_url
 
-from runnerly_kit.db import Database
-from runnerly_kit.migrations import upgrade
+from runnerly_kit.migrations import migrate_service
 from runnerly_launcher.config import LauncherConfig, ServiceEndpoint
 from runnerly_launcher.environment import database_url
 from runnerly_launcher.errors import MigrationError
@@ -28,12 +27,9 @@ async def migrate(
             continue
         url = database_url(endpoint, config, environ)
         schema = environ.get(f"{endpoint.manifest.env_prefix}DATABASE_SCHEMA") or None
-        database = Database(url, schema=schema)
         try:
-            await upgrade(directory, database)
+            await migrate_service(directory, url, schema=schema)
         except Exception as exc:  # Alembic, the driver or the migration itself: all end here
             raise MigrationError(f"migrating {endpoint.name} failed: {exc!r}") from exc
-        finally:
-            await database.dispose()
         shown = make_url(url).render_as_string(hide_password=True)
         out.write(f"{endpoint.name}: migrated ({shown})\n")

@@ -21,8 +21,7 @@ import httpx
 from fastapi import FastAPI
 
 from runnerly_kit.columns import utcnow
-from runnerly_kit.db import Database
-from runnerly_kit.migrations import upgrade
+from runnerly_kit.migrations import migrate_service
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.settings import Environment
 from runnerly_kit.testing.ports import free_port
@@ -107,12 +106,7 @@ async def running_tokendealer(
 ) -> AsyncIterator[LocalTokenDealer]:
     """Migrate a token dealer's own SQLite database under ``data_dir`` and serve it."""
     database_url = f"sqlite+aiosqlite:///{data_dir / 'tokendealer.db'}"
-    database = Database(database_url)
-    try:
-        assert MANIFEST.migrations_dir is not None
-        await upgrade(MANIFEST.migrations_dir, database)
-    finally:
-        await database.dispose()
+    await migrate_service(MANIFEST.migrations_dir, database_url)
     port = settings.pop("port", None) or free_port()
     values: dict[str, Any] = {
         "environment": Environment.test,
