@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import structlog
-
+from runnerly_kit.testing.logs import captured_logs
 from runnerly_mailer.models import EmailStatus
 
 from .smtp_sink import SmtpSink
@@ -133,7 +132,7 @@ async def test_the_send_log_names_the_email_but_holds_no_body_or_data(
 ) -> None:
     """Each attempt is logged with recipient, template, status and attempt; never body or link."""
     envelope = command(name="Secretive Name", link=LINK)
-    with structlog.testing.capture_logs() as logs:
+    with captured_logs() as logs:
         await mailer.publish(envelope)
         await eventually(lambda: _count(smtp_sink, 1), "the email was sent")
         await eventually(lambda: _logged(logs, "mail_sent"), "the send was logged")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -47,6 +48,28 @@ def _mask_secrets(_logger: Any, _method: str, event: EventDict) -> EventDict:
     # A last line of defence: code should never pass secrets to a logger at all.
     for key in event.keys() & _SECRET_KEYS:
         event[key] = "***"
+    return event
+
+
+# Observers of our own log records (tests checking what is, and is not, logged).
+# A processor that is always in the pipeline, rather than a reconfiguration, so
+# that loggers already cached on first use are observed too.
+_taps: list[Callable[[dict[str, Any]], None]] = []
+
+
+def add_tap(tap: Callable[[dict[str, Any]], None]) -> None:
+    """Have ``tap`` called with a copy of every record our loggers emit."""
+    _taps.append(tap)
+
+
+def remove_tap(tap: Callable[[dict[str, Any]], None]) -> None:
+    """Stop calling ``tap``."""
+    _taps.remove(tap)
+
+
+def _feed_taps(_logger: Any, _method: str, event: EventDict) -> EventDict:
+    for tap in _taps:
+        tap(dict(event))
     return event
 
 
@@ -92,7 +115,13 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
         renderer = foreign_renderer = structlog.dev.ConsoleRenderer()
         factory = structlog.PrintLoggerFactory(sys.stdout)
     structlog.configure(
-        processors=[*shared, _name_logger, structlog.processors.format_exc_info, renderer],
+        processors=[
+            *shared,
+            _name_logger,
+            structlog.processors.format_exc_info,
+            _feed_taps,
+            renderer,
+        ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
         logger_factory=factory,
         cache_logger_on_first_use=True,

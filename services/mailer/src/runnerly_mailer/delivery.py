@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import aiosmtplib
-import structlog
 from prometheus_client import CollectorRegistry, Counter
-from structlog.typing import FilteringBoundLogger
 
 from runnerly_kit.columns import utcnow
 from runnerly_kit.db import Database
+from runnerly_kit.logs import get_logger
 from runnerly_kit.runtime import Runtime
 from runnerly_mailer import doorbell
 from runnerly_mailer.dependencies import settings_of
@@ -27,12 +26,7 @@ from runnerly_mailer.rendering import Renderer, UnsendableEmail
 from runnerly_mailer.settings import MailerSettings
 from runnerly_mailer.smtp import build_message, send_message
 
-# Not cached on first use (unlike the kit's get_logger): a send is rare, and an
-# uncached logger follows the logging configuration of whoever reads the
-# records, such as a test checking that no body is ever logged.
-_log: FilteringBoundLogger = structlog.wrap_logger(
-    None, cache_logger_on_first_use=False, logger_name="runnerly.mailer.delivery"
-)
+_log = get_logger("runnerly.mailer.delivery")
 
 
 _MIN_WAIT_SECONDS = 0.02
