@@ -95,3 +95,19 @@ def test_the_secrets_never_show_in_their_repr(tmp_path: Path) -> None:
     assert "alpha" in shown
     assert credentials.client_secrets["alpha"] not in shown
     assert credentials.key_encryption_secret not in shown
+
+
+def test_a_services_generated_secrets_are_made_once_and_kept(tmp_path: Path) -> None:
+    """A manifest's ``generated_secrets`` get a random value each, stable across runs."""
+    path = tmp_path / "secrets.json"
+    first = load_or_create(path, ["strava"], [("strava", "TOKEN_ENCRYPTION_KEY")])
+    second = load_or_create(
+        path, ["strava"], [("strava", "TOKEN_ENCRYPTION_KEY"), ("strava", "WEBHOOK_VERIFY_TOKEN")]
+    )
+
+    key = first.service_secret("strava", "TOKEN_ENCRYPTION_KEY")
+    assert len(key) >= 40
+    assert second.service_secret("strava", "TOKEN_ENCRYPTION_KEY") == key
+    assert second.service_secret("strava", "WEBHOOK_VERIFY_TOKEN") not in {key, ""}
+    assert key not in repr(second)
+    assert _mode(path) == 0o600

@@ -242,3 +242,33 @@ def test_each_service_is_told_where_its_peers_are(system: System) -> None:
     assert env["TOKENDEALER_ALPHA_URL"] == "http://127.0.0.1:18771"
     assert env["TOKENDEALER_BETA_URL"] == "http://127.0.0.1:18772"
     assert "TOKENDEALER_TOKENDEALER_URL" in env  # its own issuer URL, set for every service
+
+
+def test_a_service_gets_its_own_generated_secrets_only(
+    fake_manifests: Manifests, tmp_path: Path
+) -> None:
+    """``generated_secrets`` reach their service as <PREFIX><NAME>, and no other service."""
+    alpha, _beta = fake_manifests
+    vault = ServiceManifest(
+        name="vault",
+        app_factory="vault:create_app",
+        env_prefix="VAULT_",
+        default_port=8779,
+        generated_secrets=("TOKEN_ENCRYPTION_KEY",),
+    )
+    config = load_config(
+        [TOKENDEALER, alpha, vault],
+        {**ENVIRON, "RUNNERLY_VAULT_PORT": "18779", "RUNNERLY_DATA_DIR": str(tmp_path / "var")},
+    )
+    credentials = load_or_create(
+        config.secrets_file, [e.name for e in config.services], [("vault", "TOKEN_ENCRYPTION_KEY")]
+    )
+    key = credentials.service_secret("vault", "TOKEN_ENCRYPTION_KEY")
+
+    def env_of(name: str) -> dict[str, str]:
+        [endpoint] = config.select([name])
+        return service_environment(endpoint, config, credentials, {})
+
+    assert env_of("vault")["VAULT_TOKEN_ENCRYPTION_KEY"] == key
+    assert key not in env_of("alpha").values()
+    assert key not in env_of("tokendealer").values()

@@ -7,21 +7,17 @@ real broker.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import nats
 from fastapi import FastAPI
-from nats.aio.client import Client
-from nats.aio.msg import Msg
 
-from runnerly_kit.events import Envelope, event_subject
+from runnerly_kit.events import Envelope
 from runnerly_kit.migrations import migrate_service
 from runnerly_kit.runtime import Runtime
+from runnerly_kit.testing.events import EventLog
 from runnerly_tokendealer.testing import Client as OAuthClient
 from runnerly_tokendealer.testing import LocalTokenDealer
 from runnerly_users.manifest import MANIFEST as USERS_MANIFEST
@@ -74,59 +70,12 @@ async def migrate(url: str, schema: str) -> None:
     await migrate_service(USERS_MANIFEST.migrations_dir, url, schema=schema or None)
 
 
-@dataclass
-class Mailbox:
+class Mailbox(EventLog):
     """Every event published on the broker while the test runs, as the mailer would see it."""
-
-    connection: Client
-    envelopes: list[Envelope] = field(default_factory=list)
-    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @classmethod
-    async def open(cls, nats_url: str) -> Mailbox:
-        mailbox = cls(await nats.connect(nats_url))
-        await mailbox.connection.subscribe(event_subject(">"), cb=mailbox._receive)
-        await mailbox.connection.flush()
-        return mailbox
-
-    async def _receive(self, msg: Msg) -> None:
-        self.envelopes.append(Envelope.from_bytes(msg.data))
-        self._arrived.set()
-
-    async def wait_for(self, event_type: str, **match: Any) -> Envelope:
-        """The first event of ``event_type`` whose data (or subject) has the given values."""
-        return (await self.wait_for_all(1, event_type, **match))[0]
 
     async def email(self, recipient: str, template: str) -> Envelope:
         """The SendEmail command for this recipient and template."""
         return await self.wait_for(SEND_EMAIL, recipient=recipient, template=template)
-
-    async def wait_for_all(self, n: int, event_type: str, **match: Any) -> list[Envelope]:
-        """The first ``n`` events of ``event_type`` with the given values, once ``n`` arrived."""
-        for _ in range(400):
-            found = [e for e in self.envelopes if e.type == event_type and _matches(e, match)]
-            if len(found) >= n:
-                return found
-            # The outbox relay publishes right after the commit; wait for the next arrival.
-            self._arrived.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), timeout=0.05)
-        raise AssertionError(f"fewer than {n} {event_type} events with {match}")
-
-    def count(self, event_type: str, **match: Any) -> int:
-        """How many such events arrived so far."""
-        return sum(1 for e in self.envelopes if e.type == event_type and _matches(e, match))
-
-    async def close(self) -> None:
-        await self.connection.drain()
-
-
-def _matches(envelope: Envelope, match: dict[str, Any]) -> bool:
-    for key, value in match.items():
-        actual = envelope.subject if key == "subject" else envelope.data.get(key)
-        if actual != value:
-            return False
-    return True
 
 
 def token_of(envelope: Envelope) -> str:

@@ -33,6 +33,9 @@ class ServiceManifest:
     client_scopes: tuple[str, ...] = ()
     #: It sends mail: the launcher gives it ``<PREFIX>SMTP_HOST`` and ``<PREFIX>SMTP_PORT``.
     sends_mail: bool = False
+    #: Secrets the launcher generates once and passes as ``<PREFIX><NAME>`` (e.g. an
+    #: encryption key); in production the operator sets them like any other secret.
+    generated_secrets: tuple[str, ...] = ()
 
     @property
     def migrations_dir(self) -> Path | None:

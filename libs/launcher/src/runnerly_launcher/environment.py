@@ -92,6 +92,8 @@ def service_environment(
         smtp_host, smtp_port = config.smtp_address
         ours[f"{prefix}SMTP_HOST"] = smtp_host
         ours[f"{prefix}SMTP_PORT"] = str(smtp_port)
+    for name in endpoint.manifest.generated_secrets:
+        ours[f"{prefix}{name}"] = credentials.service_secret(endpoint.name, name)
     if endpoint.name == TOKEN_DEALER:
         ours[f"{prefix}KEY_ENCRYPTION_SECRET"] = credentials.key_encryption_secret
         ours[f"{prefix}CLIENTS"] = clients_json(config, credentials, environ)

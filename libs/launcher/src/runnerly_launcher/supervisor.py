@@ -52,7 +52,11 @@ def up(
     if not endpoints:
         raise LaunchError("no service is installed (none in the 'runnerly.services' entry points)")
     _refuse_busy_ports(config, endpoints)
-    credentials = load_or_create(config.secrets_file, [e.name for e in config.services])
+    credentials = load_or_create(
+        config.secrets_file,
+        [e.name for e in config.services],
+        [(e.name, name) for e in config.services for name in e.manifest.generated_secrets],
+    )
     asyncio.run(migrate(endpoints, config, environ, out))
     broker = None
     if config.starts_broker:

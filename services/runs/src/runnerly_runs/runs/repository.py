@@ -1,0 +1,140 @@
+"""SQL of the runs feature: a runner's runs, their sources, series and best efforts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from runnerly_runs.models import BestEffortRecord, Run, RunSeries, RunSource
+
+
+async def lock_runner(session: AsyncSession, runner_id: str) -> None:
+    """Serialise writers of one runner's runs until the transaction ends.
+
+    De-duplication reads ("is this run already here?") and then writes; two
+    imports of the same run at once must not both decide it is new. SQLite
+    writers are serialised already (``BEGIN IMMEDIATE``); PostgreSQL gets a
+    transaction-scoped advisory lock keyed on the runner.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"runs:{runner_id}"},
+        )
+
+
+async def get_run(session: AsyncSession, run_id: str) -> Run | None:
+    return await session.get(Run, run_id)
+
+
+async def sources_of(session: AsyncSession, run_id: str) -> list[RunSource]:
+    rows = await session.scalars(
+        select(RunSource).where(RunSource.run_id == run_id).order_by(RunSource.id)
+    )
+    return list(rows)
+
+
+async def find_source(
+    session: AsyncSession, runner_id: str, source: str, source_id: str
+) -> RunSource | None:
+    return await session.scalar(
+        select(RunSource).where(
+            RunSource.runner_id == runner_id,
+            RunSource.source == source,
+            RunSource.source_id == source_id,
+        )
+    )
+
+
+async def runs_starting_near(
+    session: AsyncSession, runner_id: str, started_at: datetime, window: timedelta
+) -> list[Run]:
+    """The runner's runs that started within ``window`` of ``started_at``, closest first."""
+    rows = await session.scalars(
+        select(Run).where(
+            Run.runner_id == runner_id,
+            Run.started_at >= started_at - window,
+            Run.started_at <= started_at + window,
+        )
+    )
+    return sorted(rows, key=lambda run: abs((run.started_at - started_at).total_seconds()))
+
+
+async def page_of_runs(
+    session: AsyncSession,
+    runner_id: str,
+    *,
+    limit: int,
+    before_key: tuple[datetime, str] | None = None,
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
+) -> Sequence[Run]:
+    """Up to ``limit`` runs, newest first, older than ``before_key`` (started_at, id)."""
+    query = select(Run).where(Run.runner_id == runner_id)
+    if before_key is not None:
+        started, run_id = before_key
+        query = query.where(
+            or_(Run.started_at < started, and_(Run.started_at == started, Run.id < run_id))
+        )
+    if started_after is not None:
+        query = query.where(Run.started_at >= started_after)
+    if started_before is not None:
+        query = query.where(Run.started_at < started_before)
+    query = query.order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)
+    return (await session.scalars(query)).all()
+
+
+async def last_listings(session: AsyncSession, runner_id: str, limit: int) -> Sequence[str]:
+    """The pre-serialised listings of the runner's ``limit`` latest runs, newest first."""
+    query = (
+        select(Run.listing_json)
+        .where(Run.runner_id == runner_id)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def series_of(session: AsyncSession, run_id: str) -> RunSeries | None:
+    return await session.get(RunSeries, run_id)
+
+
+async def efforts_of(session: AsyncSession, run_id: str) -> list[BestEffortRecord]:
+    rows = await session.scalars(
+        select(BestEffortRecord)
+        .where(BestEffortRecord.run_id == run_id)
+        .order_by(BestEffortRecord.distance_m)
+    )
+    return list(rows)
+
+
+async def replace_efforts(
+    session: AsyncSession, run_id: str, efforts: Sequence[BestEffortRecord]
+) -> None:
+    await session.execute(delete(BestEffortRecord).where(BestEffortRecord.run_id == run_id))
+    session.add_all(efforts)
+
+
+async def count_sources(session: AsyncSession, run_id: str) -> int:
+    return int(await session.scalar(select(func.count()).where(RunSource.run_id == run_id)) or 0)
+
+
+async def runs_with_source(session: AsyncSession, runner_id: str, source: str) -> list[RunSource]:
+    rows = await session.scalars(
+        select(RunSource).where(RunSource.runner_id == runner_id, RunSource.source == source)
+    )
+    return list(rows)
+
+
+async def delete_runner(session: AsyncSession, runner_id: str) -> int:
+    """Every run of the runner (sources, series and efforts go with them)."""
+    # Children first: SQLite enforces ON DELETE CASCADE only per connection with
+    # foreign keys on (the kit turns them on), but bulk deletes are explicit anyway.
+    run_ids = select(Run.id).where(Run.runner_id == runner_id).scalar_subquery()
+    for child in (RunSource, RunSeries, BestEffortRecord):
+        await session.execute(delete(child).where(child.run_id.in_(run_ids)))
+    result = await session.execute(delete(Run).where(Run.runner_id == runner_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

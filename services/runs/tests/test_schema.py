@@ -1,0 +1,49 @@
+"""The migrations build exactly the tables the models describe; the OpenAPI contract holds."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from runnerly_kit.runtime import Runtime
+from runnerly_kit.testing.contract import check_contract
+from runnerly_runs.models import Base
+
+from .support import Stack, new_runner
+
+
+async def test_the_migrated_database_matches_the_models(stack: Stack) -> None:
+    runtime: Runtime = stack.app.state.runtime
+
+    async with runtime.db.engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+        )
+
+    assert differences == []
+
+
+async def test_schemathesis_finds_no_server_error(stack: Stack) -> None:
+    await check_contract(stack.url, max_examples=10)
+    await check_contract(stack.url, headers=stack.runner_headers(new_runner()), max_examples=10)
+    await check_contract(stack.url, headers=await stack.service_headers(), max_examples=5)
+
+
+async def test_operation_ids_are_stable(stack: Stack) -> None:
+    document = (await stack.http.get("/openapi.json")).json()
+    ids = {op["operationId"] for path in document["paths"].values() for op in path.values()}
+    assert {
+        "last_runs",
+        "list_runs",
+        "create_manual_run",
+        "get_run",
+        "get_series",
+        "edit_run",
+        "delete_run",
+        "import_files",
+        "upsert_strava_activity",
+        "forget_strava_activity",
+        "forget_strava",
+        "period_totals",
+        "best_efforts",
+    } <= ids
