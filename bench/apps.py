@@ -8,9 +8,11 @@ Both are started by uvicorn with the same settings as the real service.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import ClassVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRouter
 from pydantic_settings import SettingsConfigDict
 
@@ -71,3 +73,15 @@ def authed() -> FastAPI:
         BenchSettings(),
         ServiceDefinition(title="bench", version="0", routers=[router], uses_broker=False),
     )
+
+
+def bare_last_runs() -> FastAPI:
+    """Plain FastAPI answering the real "last 10 runs" body (read from ``BENCH_BODY_FILE``)."""
+    body = Path(os.environ["BENCH_BODY_FILE"]).read_bytes()
+    app = FastAPI()
+
+    @app.get("/v1/runs/last")
+    async def last_runs() -> Response:
+        return Response(body, media_type="application/json")
+
+    return app

@@ -96,8 +96,14 @@ def wrk(
     form_body: str | None = None,
     seconds: int = 10,
     connections: int = 32,
+    delay_ms: float | None = None,
 ) -> LoadResult:
-    """Drive ``url`` with wrk for ``seconds`` and parse what it reports."""
+    """Drive ``url`` with wrk for ``seconds`` and parse what it reports.
+
+    ``delay_ms`` paces each connection: it waits that long after each answer
+    before its next request, so that the load stays below the server's peak
+    (wrk measures latency from send to answer, the pause excluded).
+    """
     binary = shutil.which("wrk")
     if binary is None:
         raise RuntimeError("wrk is not installed: apt-get install wrk (see bench/README.md)")
@@ -107,6 +113,8 @@ def wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if form_body is not None:
             script.write(_LUA_POST.format(body=form_body).replace("'", '"'))
+        if delay_ms is not None:
+            script.write(f"function delay()\n  return {round(delay_ms)}\nend\n")
     command += ["-s", script.name, url]
     try:
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout

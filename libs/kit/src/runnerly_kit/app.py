@@ -24,7 +24,8 @@ from runnerly_kit.events import Consumer, EventHandlers, NatsBroker, OutboxRelay
 from runnerly_kit.health import router as operations_router
 from runnerly_kit.http import ServiceClient, ServiceTokenProvider
 from runnerly_kit.http_errors import install_error_handlers
-from runnerly_kit.logs import configure_logging, get_logger
+from runnerly_kit.logs import configure_logging, flush_periodically, get_logger
+from runnerly_kit.logs import flush as flush_logs
 from runnerly_kit.metrics import HttpMetrics
 from runnerly_kit.middleware import RequestContextMiddleware
 from runnerly_kit.openapi import install_openapi
@@ -76,7 +77,7 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
             for handlers in definition.consumers
             if runtime.broker is not None
         ]
-        workers: list[asyncio.Task[None]] = []
+        workers: list[asyncio.Task[None]] = [asyncio.create_task(flush_periodically())]
         try:
             for hook in definition.on_startup:
                 await hook(runtime)
@@ -93,6 +94,7 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
                 await consumer.stop()
             await _close_runtime(runtime)
             _log.info("service_stopped")
+            flush_logs()
 
     app = FastAPI(
         title=definition.title,

@@ -9,18 +9,26 @@ lock up front makes concurrent writers queue instead. Read-only sessions keep
 the deferred ``BEGIN`` so readers never queue behind writers.
 
 PostgreSQL is used through asyncpg, from a ``postgresql+asyncpg://`` URL.
+
+:meth:`Database.quick_read` serves the hottest short reads (a runner's last
+runs): on SQLite it runs them on the event loop's own thread, since handing a
+20 µs indexed query to aiosqlite's thread and back costs far more than the
+query itself (bench/RESULTS.md, "last 10 runs").
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import Executable, MetaData, event, text
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -78,6 +86,7 @@ class Database:
         # Sessions begin lazily, at their first statement: a request refused
         # before it touches the database (or one that never needs it, like a
         # client_credentials grant) costs no transaction at all.
+        self._inline_reader = _inline_reader(self.url.database) if self.is_sqlite else None
         writer = self.engine.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
         self._write_sessions = async_sessionmaker(writer, expire_on_commit=False)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -117,6 +126,26 @@ class Database:
         except TimeoutError:
             raise ServiceUnavailable("The database is busy; try again.") from None
 
+    async def quick_read(self, query: QuickRead, **params: Any) -> list[tuple[Any, ...]]:
+        """The rows of one short read-only query, outside any session.
+
+        On SQLite the query runs right here, on the event loop's thread,
+        through a read-only connection of its own (``PRAGMA query_only``): an
+        indexed query of a few rows takes some 20 µs, while aiosqlite's worker
+        thread costs a hand-off of the GIL per call, several calls per
+        transaction, ~700 µs in all (bench/RESULTS.md). WAL mode means a
+        reader never waits for the writer. Use it only for reads that are fast
+        by construction (an index seek and a small LIMIT), never for scans,
+        which would stall every other request of the process. On PostgreSQL
+        it is an ordinary asynchronous read.
+        """
+        if self._inline_reader is None:
+            async with self.engine.connect() as connection:
+                result = await connection.execute(query.statement, params)
+                return [tuple(row) for row in result]
+        sql, arguments = query.arguments(_SQLITE_DIALECT, params)
+        return self._inline_reader.rows(sql, arguments)
+
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""
         async with self.engine.connect() as connection:
@@ -124,6 +153,8 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._inline_reader is not None:
+            self._inline_reader.close()
         await self.engine.dispose()
 
 
@@ -144,6 +175,75 @@ def _engine_options(is_sqlite: bool, schema: str | None) -> dict[str, Any]:
         # Tests give each database test its own PostgreSQL schema.
         options["connect_args"] = {"server_settings": {"search_path": schema}}
     return options
+
+
+class QuickRead:
+    """A read query for :meth:`Database.quick_read`, compiled once per database dialect.
+
+    Build it once, at import, with named :func:`~sqlalchemy.bindparam` values::
+
+        LAST_RUNS = QuickRead(select(Run.listing_json).where(Run.runner_id == bindparam("runner")))
+        rows = await db.quick_read(LAST_RUNS, runner=runner_id)
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+
+    def arguments(self, dialect: Dialect, params: dict[str, Any]) -> tuple[str, list[Any]]:
+        """The SQL text for ``dialect``'s driver and its positional arguments, from ``params``."""
+        name = dialect.name
+        if name not in self._compiled:
+            compiled = self.statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+            # Values the compiler added itself (SQLite's "OFFSET ?" after a LIMIT) keep theirs.
+            self._compiled[name] = (str(compiled), tuple(compiled.positiontup), compiled.params)
+        sql, names, defaults = self._compiled[name]
+        return sql, [params[n] if n in params else defaults[n] for n in names]
+
+
+_SQLITE_DIALECT = SQLiteDialect_pysqlite()
+
+
+class _InlineReader:
+    """Read-only connections to an SQLite file, one per thread, for :meth:`Database.quick_read`.
+
+    Plain ``sqlite3`` connections, without a pool: checking a connection out
+    of SQLAlchemy's pool and resetting it on return cost as much as the query.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+
+    def rows(self, sql: str, arguments: list[Any]) -> list[tuple[Any, ...]]:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._open()
+        rows: list[tuple[Any, ...]] = connection.execute(sql, arguments).fetchall()
+        return rows
+
+    def _open(self) -> sqlite3.Connection:
+        # check_same_thread=False only so that close() may run on another
+        # thread; each connection is used by the thread that opened it.
+        connection = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        connection.execute("PRAGMA query_only=ON")
+        connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        self._local.connection = connection
+        self._opened.append(connection)
+        return connection
+
+    def close(self) -> None:
+        for connection in self._opened:
+            connection.close()
+        self._opened.clear()
+        self._local = threading.local()
+
+
+def _inline_reader(database: str | None) -> _InlineReader | None:
+    if not database or database == ":memory:":
+        return None  # an in-memory database is private to its one async connection
+    return _InlineReader(Path(database))
 
 
 def _prepare_sqlite(

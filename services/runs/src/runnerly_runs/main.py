@@ -9,6 +9,7 @@ from runnerly_kit.app import create_app as create_service_app
 from runnerly_runs import __version__
 from runnerly_runs.imports.endpoints import router as imports_router
 from runnerly_runs.purge import purge_handlers
+from runnerly_runs.runs.endpoints import last_runs_router
 from runnerly_runs.runs.endpoints import router as runs_router
 from runnerly_runs.settings import RunsSettings
 from runnerly_runs.stats.endpoints import router as stats_router
@@ -26,7 +27,7 @@ def create_app(settings: RunsSettings | None = None) -> FastAPI:
                 "stored once; splits, statistics and best efforts."
             ),
             # Static paths (/v1/runs/last, /stats, /imports...) before /v1/runs/{run_id}.
-            routers=[stats_router, imports_router, runs_router],
+            routers=[last_runs_router, stats_router, imports_router, runs_router],
             consumers=[purge_handlers],
         ),
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runnerly_kit.db import Database, QuickRead
 from runnerly_runs.models import BestEffortRecord, Run, RunSeries, RunSource
 
 
@@ -87,15 +88,20 @@ async def page_of_runs(
     return (await session.scalars(query)).all()
 
 
-async def last_listings(session: AsyncSession, runner_id: str, limit: int) -> Sequence[str]:
+#: One index seek on ``ix_runs_runner_started`` and a small LIMIT (at most 50):
+#: it qualifies for the database's quick read path.
+_LAST_LISTINGS = QuickRead(
+    select(Run.listing_json)
+    .where(Run.runner_id == bindparam("runner_id"))
+    .order_by(Run.started_at.desc(), Run.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+async def last_listings(db: Database, runner_id: str, limit: int) -> list[str]:
     """The pre-serialised listings of the runner's ``limit`` latest runs, newest first."""
-    query = (
-        select(Run.listing_json)
-        .where(Run.runner_id == runner_id)
-        .order_by(Run.started_at.desc(), Run.id.desc())
-        .limit(limit)
-    )
-    return (await session.scalars(query)).all()
+    rows = await db.quick_read(_LAST_LISTINGS, runner_id=runner_id, limit=limit)
+    return [row[0] for row in rows]
 
 
 async def series_of(session: AsyncSession, run_id: str) -> RunSeries | None:

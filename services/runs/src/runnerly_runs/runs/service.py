@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_contracts.runs import RunCreated, RunDeleted, RunUpdated
 from runnerly_kit.auth import Runner
+from runnerly_kit.db import Database
 from runnerly_kit.errors import InvalidInput, NotFound
 from runnerly_runs.models import BestEffortRecord, Run, RunSeries, RunSource
 from runnerly_runs.outbox import publish
@@ -336,9 +337,9 @@ async def page(
     return RunPage(runs=summaries, next_cursor=next_cursor)
 
 
-async def last_listings_body(context: Context, runner_id: str, limit: int) -> bytes:
+async def last_listings_body(db: Database, runner_id: str, limit: int) -> bytes:
     """``{"runs": [...]}`` of the runner's latest runs, assembled from the stored listings."""
-    listings = await repository.last_listings(context.session, runner_id, limit)
+    listings = await repository.last_listings(db, runner_id, limit)
     return b'{"runs":[' + ",".join(listings).encode() + b"]}"
 
 

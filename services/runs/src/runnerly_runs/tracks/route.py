@@ -32,11 +32,21 @@ def route_polyline(series: Series, tolerance_m: float = TOLERANCE_M) -> str:
     return encoded
 
 
+#: Ramer-Douglas-Peucker is quadratic on its worst input (a zig-zag): it runs on
+#: windows of this many points, which bounds the work at O(n * window).
+WINDOW = 128
+#: Passes over what the previous pass kept: enough to merge the windows of two
+#: million points (128 ** 3), each allowing another tolerance of drift.
+PASSES = 3
+
+
 def simplify(positions: list[tuple[float, float]], tolerance_m: float) -> list[int]:
     """The indices Ramer-Douglas-Peucker keeps, ascending (first and last always).
 
-    Iterative, with an explicit stack: a 50,000-point run cannot hit Python's
-    recursion limit.
+    Iterative, with an explicit stack, on windows of :data:`WINDOW` points so
+    that no upload can make it quadratic; further passes over the points kept
+    remove the window ends a straight stretch does not need. Every point
+    dropped is within :data:`PASSES` times the tolerance of the simplified line.
     """
     if len(positions) <= 2:
         return list(range(len(positions)))
@@ -45,21 +55,42 @@ def simplify(positions: list[tuple[float, float]], tolerance_m: float) -> list[i
     points = [
         (scale_x * math.radians(lon), EARTH_RADIUS_M * math.radians(lat)) for lat, lon in positions
     ]
-    keep = [False] * len(points)
+    kept = list(range(len(points)))
+    for _ in range(PASSES):
+        fewer = _windowed(points, kept, tolerance_m)
+        if len(fewer) == len(kept):
+            break
+        kept = fewer
+    return kept
+
+
+def _windowed(points: list[tuple[float, float]], indices: list[int], tolerance: float) -> list[int]:
+    """RDP over ``indices`` (ascending), window by window, sharing each window's last point."""
+    kept = [indices[0]]
+    for start in range(0, len(indices) - 1, WINDOW - 1):
+        window = indices[start : start + WINDOW]
+        kept.extend(_rdp(points, window, tolerance)[1:])
+    return kept
+
+
+def _rdp(points: list[tuple[float, float]], indices: list[int], tolerance: float) -> list[int]:
+    """Ramer-Douglas-Peucker over ``indices``, returning those it keeps, ascending."""
+    keep = [False] * len(indices)
     keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
+    stack = [(0, len(indices) - 1)]
     while stack:
         first, last = stack.pop()
-        farthest, distance = -1, tolerance_m
-        for index in range(first + 1, last):
-            gap = _distance_to_segment(points[index], points[first], points[last])
+        farthest, distance = -1, tolerance
+        start, end = points[indices[first]], points[indices[last]]
+        for position in range(first + 1, last):
+            gap = _distance_to_segment(points[indices[position]], start, end)
             if gap > distance:
-                farthest, distance = index, gap
+                farthest, distance = position, gap
         if farthest >= 0:
             keep[farthest] = True
             stack.append((first, farthest))
             stack.append((farthest, last))
-    return [index for index, kept in enumerate(keep) if kept]
+    return [index for index, kept in zip(indices, keep, strict=True) if kept]
 
 
 def _distance_to_segment(

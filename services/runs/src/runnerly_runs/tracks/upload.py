@@ -109,7 +109,8 @@ def _read_file(filename: str, content: bytes) -> ImportedFile:
 def _ignored(member: zipfile.ZipInfo) -> bool:
     """Folders, macOS resource forks and hidden files: never activities."""
     parts = member.filename.split("/")
-    return member.is_dir() or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts)
+    hidden = any(part.startswith(".") and part not in {".", ".."} for part in parts)
+    return member.is_dir() or parts[0] == "__MACOSX" or hidden
 
 
 def _read_zip(

@@ -1,0 +1,1 @@
+"""Operator endpoints (scope ``admin``): Strava's push subscription."""

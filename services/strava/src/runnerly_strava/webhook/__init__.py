@@ -1,0 +1,1 @@
+"""Strava's push subscription: the validation challenge and the event receiver."""
