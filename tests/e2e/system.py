@@ -1,5 +1,6 @@
-"""The whole accounts system, for real, on loopback: NATS, the token dealer, users, the mailer
-and the SMTP sink — each service with its own database, wired as `runnerly up` wires them.
+"""The whole system, for real, on loopback: NATS, the token dealer, users, the mailer, the SMTP
+sink, runs and strava — each service with its own database, wired as `runnerly up` wires them —
+and the local Strava server standing in for strava.com (the one third party).
 """
 
 from __future__ import annotations
@@ -18,20 +19,45 @@ from runnerly_kit.settings import Environment
 from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
 from runnerly_launcher import mailbox
+from runnerly_launcher.login import CLI_CLIENT_ID, CLI_GRANT_TYPES, CLI_SCOPES
 from runnerly_launcher.mailsink import running_sink
 from runnerly_mailer.main import create_app as create_mailer
 from runnerly_mailer.manifest import MANIFEST as MAILER
 from runnerly_mailer.settings import MailerSettings
+from runnerly_runs.manifest import MANIFEST as RUNS
+from runnerly_runs.testing import running_runs
+from runnerly_strava.main import create_app as create_strava
+from runnerly_strava.manifest import MANIFEST as STRAVA
+from runnerly_strava.settings import StravaSettings
+from runnerly_strava.testing import FakeStrava
 from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
-from runnerly_tokendealer.testing import Client, running_tokendealer
+from runnerly_tokendealer.testing import Client, LocalTokenDealer, running_tokendealer
 from runnerly_users.main import create_app as create_users
 from runnerly_users.manifest import MANIFEST as USERS
 from runnerly_users.settings import UsersSettings
 
 DASHBOARD_SECRET = "dashboard-secret-for-the-e2e-tests"
+CLI_SECRET = "runnerly-cli-secret-for-the-e2e-tests"
 ADMIN_EMAIL = "coach@example.org"
-SECRETS = {name: f"{name}-secret-for-the-e2e-tests" for name in ("tokendealer", "users", "mailer")}
+SERVICES = ("tokendealer", "users", "mailer", "runs", "strava")
+SECRETS = {name: f"{name}-secret-for-the-e2e-tests" for name in SERVICES}
 LINK = re.compile(r"https?://\S+?token=([A-Za-z0-9_\-]+)")
+DASHBOARD_URL = "http://dashboard.test"
+#: The strava service's own secrets (the launcher generates them: ``generated_secrets``).
+STRAVA_TOKEN_ENCRYPTION_KEY = "strava-token-encryption-key-for-the-e2e-tests"
+STRAVA_WEBHOOK_VERIFY_TOKEN = "strava-webhook-verify-token-for-the-e2e-tests"
+#: Strava's windows are a quarter hour and a day; one second here on both sides (the local
+#: Strava counts in them, the service paces in them), so that backing off a 429 takes a second.
+RATE_WINDOW_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    """A logged-in user: their id, the scopes granted, and their bearer header."""
+
+    id: str
+    scopes: list[str]
+    headers: dict[str, str]
 
 
 @dataclass
@@ -45,6 +71,12 @@ class System:
     http: httpx.AsyncClient
     #: Each service's database URL, for checking what a service still holds.
     databases: dict[str, str]
+    runs: str
+    strava: str
+    #: The local Strava: its athletes, activities, test controls and the calls it received.
+    strava_fake: FakeStrava
+    #: The running token dealer, for a token signed for a subject users no longer knows.
+    token_dealer: LocalTokenDealer
 
     async def mail_to(self, recipient: str, *, count: int = 1) -> mailbox.MailMessage:
         """The ``count``-th message the sink caught for ``recipient`` (waits for it)."""
@@ -75,6 +107,26 @@ class System:
             auth=("dashboard", DASHBOARD_SECRET),
         )
 
+    async def signed_up(self, email: str, password: str, name: str = "Ada") -> LoggedIn:
+        """A runner as the dashboard sees one: signed up, activated through the mailed link,
+        logged in with the password grant."""
+        signed_up = await self.http.post(
+            f"{self.users}/v1/accounts", json={"email": email, "password": password, "name": name}
+        )
+        assert signed_up.status_code == 202, signed_up.text
+        activation = await self.mail_to(email.lower())
+        activated = await self.http.post(
+            f"{self.users}/v1/activations", json={"token": link_token(activation)}
+        )
+        assert activated.status_code == 204, activated.text
+        login = await self.login(email, password)
+        assert login.status_code == 200, login.text
+        tokens = login.json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        me = await self.http.get(f"{self.users}/v1/runners/me", headers=bearer)
+        assert me.status_code == 200, me.text
+        return LoggedIn(me.json()["id"], tokens["scope"].split(), bearer)
+
     async def logout(self, refresh_token: str) -> httpx.Response:
         """The dashboard revoking a runner's session (RFC 7009)."""
         return await self.http.post(
@@ -100,20 +152,23 @@ def _clients() -> list[Client]:
             frozenset({"password", "refresh_token"}),
             secret=DASHBOARD_SECRET,
         ),
+        # `runnerly login`'s client, as the launcher registers it.
+        Client(CLI_CLIENT_ID, frozenset(CLI_SCOPES), frozenset(CLI_GRANT_TYPES), secret=CLI_SECRET),
         *(
             Client(m.name, frozenset(m.client_scopes), secret=SECRETS[m.name])
-            for m in (TOKENDEALER, USERS, MAILER)
+            for m in (TOKENDEALER, USERS, MAILER, RUNS, STRAVA)
         ),
     ]
 
 
 @contextlib.asynccontextmanager
 async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
-    """Start every service of story 1 on free ports; stop them all afterwards."""
-    ports = {name: free_port() for name in ("tokendealer", "users", "mailer", "smtp")}
+    """Start every service and the local Strava on free ports; stop them all afterwards."""
+    # The local Strava's port too: picked apart from the others, none can be handed out twice.
+    ports = _distinct_ports((*SERVICES, "smtp", "strava_fake"))
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    databases = {name: f"sqlite+aiosqlite:///{data / name}.db" for name in SECRETS}
-    for manifest in (USERS, MAILER):
+    databases = {name: f"sqlite+aiosqlite:///{data / name}.db" for name in SERVICES}
+    for manifest in (USERS, MAILER, STRAVA):  # the token dealer and runs migrate their own
         await migrate_service(manifest.migrations_dir, databases[manifest.name])
     users = UsersSettings(
         environment=Environment.test,
@@ -122,7 +177,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
         port=ports["users"],
         database_url=databases["users"],
         client_secret=SECRETS["users"],
-        dashboard_url="http://dashboard.test",
+        dashboard_url=DASHBOARD_URL,
         admin_emails=frozenset({ADMIN_EMAIL}),
     )
     mailer = MailerSettings(
@@ -138,7 +193,10 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
         poll_seconds=0.1,
     )
     mail_dir = data / "mail"
+    strava_fake = FakeStrava(window_seconds=RATE_WINDOW_SECONDS)
+    strava_fake.url = urls["strava_fake"]
     async with (
+        serve(strava_fake.app, port=ports["strava_fake"]),
         running_sink(mail_dir, "127.0.0.1", ports["smtp"]),
         running_tokendealer(
             data,
@@ -147,9 +205,75 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
             port=ports["tokendealer"],
             users_url=urls["users"],
             client_secret=SECRETS["tokendealer"],
-        ),
+        ) as token_dealer,
         serve(create_users(users), port=ports["users"]),
         serve(create_mailer(mailer), port=ports["mailer"]),
+        running_runs(
+            data,
+            nats_url,
+            urls["tokendealer"],
+            port=ports["runs"],
+            database_url=databases["runs"],
+            client_secret=SECRETS["runs"],
+        ),
+        serve(
+            create_strava(_strava_settings(ports, urls, databases, nats_url, strava_fake)),
+            port=ports["strava"],
+        ),
         httpx.AsyncClient(timeout=10) as http,
     ):
-        yield System(urls["tokendealer"], urls["users"], urls["mailer"], mail_dir, http, databases)
+        yield System(
+            tokendealer=urls["tokendealer"],
+            users=urls["users"],
+            mailer=urls["mailer"],
+            mail_dir=mail_dir,
+            http=http,
+            databases=databases,
+            runs=urls["runs"],
+            strava=urls["strava"],
+            strava_fake=strava_fake,
+            token_dealer=token_dealer,
+        )
+
+
+def _distinct_ports(names: tuple[str, ...]) -> dict[str, int]:
+    """A free port for each name, no two the same (the OS may hand one out twice in a row)."""
+    ports: dict[str, int] = {}
+    while len(ports) < len(names):
+        port = free_port()
+        if port not in ports.values():
+            ports[names[len(ports)]] = port
+    return ports
+
+
+def _strava_settings(
+    ports: dict[str, int],
+    urls: dict[str, str],
+    databases: dict[str, str],
+    nats_url: str,
+    strava_fake: FakeStrava,
+) -> StravaSettings:
+    """The strava service against the local Strava, with the application it knows."""
+    return StravaSettings(
+        environment=Environment.test,
+        nats_url=nats_url,
+        tokendealer_url=urls["tokendealer"],
+        port=ports["strava"],
+        database_url=databases["strava"],
+        client_secret=SECRETS["strava"],
+        strava_client_id=strava_fake.client_id,
+        strava_client_secret=strava_fake.client_secret,
+        strava_api_url=strava_fake.url,
+        strava_oauth_url=f"{strava_fake.url}/oauth",
+        token_encryption_key=STRAVA_TOKEN_ENCRYPTION_KEY,
+        webhook_verify_token=STRAVA_WEBHOOK_VERIFY_TOKEN,
+        runs_url=urls["runs"],
+        public_url=urls["strava"],
+        dashboard_url=DASHBOARD_URL,
+        rate_limit_window_seconds=RATE_WINDOW_SECONDS,
+        # The worker is woken by each commit that queues a job; a short poll and short
+        # retries keep a retried job (after a 401 or a 429) from waiting long in a test.
+        poll_seconds=0.2,
+        retry_base_seconds=0.05,
+        retry_cap_seconds=0.5,
+    )

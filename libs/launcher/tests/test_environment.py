@@ -272,3 +272,23 @@ def test_a_service_gets_its_own_generated_secrets_only(
     assert env_of("vault")["VAULT_TOKEN_ENCRYPTION_KEY"] == key
     assert key not in env_of("alpha").values()
     assert key not in env_of("tokendealer").values()
+
+
+def test_the_login_commands_client_may_use_the_password_grant_only_for_runners_and_admins(
+    fake_manifests: Manifests, tmp_path: Path
+) -> None:
+    """``runnerly login``'s client: the password grant, scopes runner and admin, hash only."""
+    alpha, _beta = fake_manifests
+    config = load_config(
+        [TOKENDEALER, alpha], {**ENVIRON, "RUNNERLY_DATA_DIR": str(tmp_path / "var")}
+    )
+    credentials = load_or_create(config.secrets_file, ["tokendealer", "alpha", "runnerly-cli"])
+
+    clients = {c["client_id"]: c for c in json.loads(clients_json(config, credentials, {}))}
+
+    cli = clients["runnerly-cli"]
+    assert cli["grant_types"] == ["password", "refresh_token"]
+    assert cli["scopes"] == ["runner", "admin"]
+    secret = credentials.client_secrets["runnerly-cli"]
+    assert cli["secret_hash"] == "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
+    assert "grant_types" not in clients["alpha"]  # services keep the default grants

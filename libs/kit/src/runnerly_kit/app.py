@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ from runnerly_kit.metrics import HttpMetrics
 from runnerly_kit.middleware import RequestContextMiddleware
 from runnerly_kit.openapi import install_openapi
 from runnerly_kit.runtime import Runtime
-from runnerly_kit.settings import ServiceSettings
+from runnerly_kit.settings import Environment, ServiceSettings
 from runnerly_kit.tracing import configure_tracing
 
 Hook = Callable[[Runtime], Coroutine[Any, Any, None]]
@@ -55,6 +56,19 @@ class ServiceDefinition:
     client_scopes: Sequence[str] = ()
     uses_broker: bool = True
     openapi_tags: Sequence[dict[str, Any]] = field(default_factory=tuple)
+
+
+def _freeze_heap() -> None:
+    """Keep what lives as long as the process out of every later garbage collection.
+
+    The modules, the app and the runtime are alive for good once the service
+    has started; a file import allocates some twenty objects per GPS point and
+    sets off full collections that would walk them all, a third of the
+    import's time (bench/RESULTS.md). Not in tests, where one process starts
+    many apps and freezing would keep each test's objects forever.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:
@@ -83,7 +97,9 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
                 await hook(runtime)
             for consumer in consumers:
                 consumer.start()
-            workers = [asyncio.create_task(worker(runtime)) for worker in definition.workers]
+            workers += [asyncio.create_task(worker(runtime)) for worker in definition.workers]
+            if settings.environment is not Environment.test:
+                _freeze_heap()
             _log.info("service_started", port=settings.port, environment=settings.environment)
             yield
         finally:

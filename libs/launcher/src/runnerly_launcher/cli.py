@@ -1,8 +1,9 @@
-"""The ``runnerly`` command: ``up``, ``status``, ``migrate`` and ``mail``.
+"""The ``runnerly`` command: ``up``, ``status``, ``migrate``, ``mail`` and ``login``.
 
 Services are the ones installed in the ``runnerly.services`` entry-point group;
 ``up``, ``status`` and ``migrate`` work on all of them, or on those named on the
-command line. ``mail`` reads the messages the local SMTP sink caught.
+command line. ``mail`` reads the messages the local SMTP sink caught;
+``login`` prints a runner's access token (the dashboard's job, until it exists).
 Configuration comes from ``RUNNERLY_*`` variables (see :mod:`runnerly_launcher.config`).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -22,7 +24,9 @@ from runnerly_launcher.config import (
     discover_services,
     load_config,
 )
+from runnerly_launcher.credentials import load_or_create
 from runnerly_launcher.errors import ConfigError, LauncherError
+from runnerly_launcher.login import CLI_CLIENT_ID, log_in
 from runnerly_launcher.status import check_all, render_json, render_table
 
 EXIT_INTERRUPTED = 130
@@ -37,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `mail` only reads the data folder: it needs no service, and none may break it.
         if args.command is _mail:
             code: int = _mail(args, environ)
+        elif args.command is _login:
+            code = _login(args, environ)
         else:
             config, endpoints = _load(args, environ)
             code = int(args.command(args, config, endpoints, environ))
@@ -121,6 +127,24 @@ def _mail(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     return 0
 
 
+def _login(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    discovery = discover_services()
+    config = load_config(discovery.manifests, environ)
+    secrets_file = config.secrets_file
+    if not secrets_file.exists():
+        raise LauncherError(f"no {secrets_file}: start the system once with `runnerly up`")
+    credentials = load_or_create(secrets_file, [], [])
+    if CLI_CLIENT_ID not in credentials.client_secrets:
+        raise LauncherError("this data folder predates `runnerly login`: restart `runnerly up`")
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    tokens = log_in(
+        config.tokendealer_url, credentials.client_secrets[CLI_CLIENT_ID], args.email, password
+    )
+    sys.stderr.write(f"logged in: scope {tokens.scope!r}, expires in {tokens.expires_in} s\n")
+    sys.stdout.write(f"{tokens.access_token}\n")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="runnerly",
@@ -168,4 +192,16 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--last", action="store_true", help="show the newest message")
     mail.add_argument("--json", action="store_true", help="print JSON for scripts")
     mail.set_defaults(command=_mail)
+
+    login = commands.add_parser(
+        "login",
+        help="print a runner's access token (password grant), for calling the APIs by hand",
+        description="Log in at the running token dealer as the runnerly-cli client and print "
+        "the access token, e.g. token=$(runnerly login you@example.org).",
+    )
+    login.add_argument("email")
+    login.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    login.set_defaults(command=_login)
     return parser

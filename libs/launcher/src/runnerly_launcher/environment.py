@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from runnerly_kit.settings import Environment
 from runnerly_launcher.config import HOST, TOKEN_DEALER, LauncherConfig, ServiceEndpoint
 from runnerly_launcher.credentials import Credentials
+from runnerly_launcher.login import CLI_CLIENT_ID, cli_client
 
 
 def database_url(
@@ -48,17 +49,24 @@ def client_secret(
 def clients_json(
     config: LauncherConfig, credentials: Credentials, environ: Mapping[str, str]
 ) -> str:
-    """The token dealer's ``CLIENTS``: every service's client id, secret hash and scopes."""
+    """The token dealer's ``CLIENTS``: every service's client id, secret hash and scopes,
+    and the ``runnerly login`` command's client (password grant)."""
     clients = [
         {
             "client_id": client_id(endpoint, environ),
-            "secret_hash": "sha256:"
-            + hashlib.sha256(client_secret(endpoint, credentials, environ).encode()).hexdigest(),
+            "secret_hash": _hash(client_secret(endpoint, credentials, environ)),
             "scopes": list(endpoint.manifest.client_scopes),
         }
         for endpoint in config.services
     ]
+    cli_secret = credentials.client_secrets.get(CLI_CLIENT_ID)
+    if cli_secret is not None:
+        clients.append(cli_client(_hash(cli_secret)))
     return json.dumps(clients)
+
+
+def _hash(secret: str) -> str:
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
 
 
 def service_environment(

@@ -34,6 +34,7 @@ from runnerly_launcher.environment import (
     service_environment,
 )
 from runnerly_launcher.errors import LaunchError
+from runnerly_launcher.login import CLI_CLIENT_ID
 from runnerly_launcher.migrate import migrate
 from runnerly_launcher.probes import port_is_open
 from runnerly_launcher.status import render_table, wait_until_ready
@@ -54,7 +55,7 @@ def up(
     _refuse_busy_ports(config, endpoints)
     credentials = load_or_create(
         config.secrets_file,
-        [e.name for e in config.services],
+        [*(e.name for e in config.services), CLI_CLIENT_ID],
         [(e.name, name) for e in config.services for name in e.manifest.generated_secrets],
     )
     asyncio.run(migrate(endpoints, config, environ, out))
