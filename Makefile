@@ -26,8 +26,10 @@ format: $(UV)                  ## apply formatting and safe lint fixes
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-bench: $(UV)                   ## run the benchmarks (see bench/README.md)
-	$(UV) run python -m bench.run
+bench: $(UV)                   ## run the benchmarks (see bench/README.md; needs wrk)
+	$(UV) run python -m bench.auth_bench
+	$(UV) run python -m bench.last_runs_bench
+	$(UV) run python -m bench.import_bench
 
 tools: $(UV)
 

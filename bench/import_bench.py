@@ -244,25 +244,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-#: The two runs services uploaded to: as deployed, and with ``gc.freeze()`` after building the app.
+#: The two runs services uploaded to: as deployed (the kit freezes the heap once the
+#: service has started), and without that freeze (the kit skips it in tests).
 SERVICES = {
-    "as deployed": RUNS.app_factory,
-    "gc.freeze() at startup": "bench.import_bench:runs_app_gc_frozen",
+    "as deployed (heap frozen at start-up)": {},
+    "heap not frozen (RUNS_ENVIRONMENT=test)": {
+        "RUNS_ENVIRONMENT": "test",
+        "RUNS_CLIENT_SECRET": secrets.token_urlsafe(32),
+    },
 }
-
-
-def runs_app_gc_frozen() -> Any:
-    """The runs app, everything alive once it is built moved out of the collector's sight.
-
-    An experiment, not the deployed service: gpxpy makes ~20 objects per point,
-    so an import triggers many full collections, each walking the whole heap.
-    """
-    from runnerly_runs.main import create_app
-
-    app = create_app()
-    gc.collect()
-    gc.freeze()
-    return app
 
 
 def over_http(uploads: int, points: int) -> list[dict[str, Any]]:
@@ -288,7 +278,7 @@ def over_http(uploads: int, points: int) -> list[dict[str, Any]]:
         try:
             with uvicorn_server(TOKENDEALER.app_factory, env=tokendealer_env) as tokendealer:
                 token = asyncio.run(runner_token(tokendealer_env))
-                for number, (variant, factory) in enumerate(SERVICES.items()):
+                for number, (variant, overrides) in enumerate(SERVICES.items()):
                     runs_url = f"sqlite+aiosqlite:///{data / f'runs{number}.db'}"
                     asyncio.run(migrate_service(RUNS.migrations_dir, runs_url))
                     runs_env = {
@@ -296,9 +286,10 @@ def over_http(uploads: int, points: int) -> list[dict[str, Any]]:
                         "RUNS_NATS_URL": nats.url,
                         "RUNS_TOKENDEALER_URL": tokendealer,
                         "RUNS_LOG_LEVEL": "INFO",
+                        **overrides,
                     }
                     with (
-                        uvicorn_server(factory, env=runs_env) as runs,
+                        uvicorn_server(RUNS.app_factory, env=runs_env) as runs,
                         httpx.Client(
                             base_url=runs,
                             headers={"Authorization": f"Bearer {token}"},

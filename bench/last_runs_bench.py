@@ -49,6 +49,7 @@ RUNNER = str(uuid.UUID(int=1))
 RUNNER_RUNS = 60
 OTHER_RUNNERS = 200
 OTHER_RUNS_EACH = 10
+_ANSWER_AT_LIGHT_LOAD_MS = 1.0
 
 
 async def seed(database_url: str) -> None:
@@ -170,8 +171,10 @@ def paced(
     url: str, headers: dict[str, str], peak: LoadResult, seconds: int, connections: int
 ) -> LoadResult:
     """The endpoint at about half its peak: each connection pauses between requests."""
+    # Each connection sends, waits for the answer (about a millisecond when the
+    # server is not saturated), then pauses: rate = connections / (pause + answer).
     per_connection = peak.requests_per_second / 2 / connections
-    delay_ms = max(1.0, 1000 / per_connection - peak.p50_ms / 2)
+    delay_ms = max(1.0, 1000 / per_connection - _ANSWER_AT_LIGHT_LOAD_MS)
     return wrk(
         "runs GET /v1/runs/last at half its peak",
         url,
