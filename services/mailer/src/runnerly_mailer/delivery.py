@@ -14,11 +14,11 @@ from typing import Any
 import aiosmtplib
 from prometheus_client import CollectorRegistry, Counter
 
+from runnerly_kit import doorbell
 from runnerly_kit.columns import utcnow
 from runnerly_kit.db import Database
 from runnerly_kit.logs import get_logger
 from runnerly_kit.runtime import Runtime
-from runnerly_mailer import doorbell
 from runnerly_mailer.dependencies import settings_of
 from runnerly_mailer.emails import service
 from runnerly_mailer.models import EmailStatus, OutgoingEmail

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_contracts.mailer import SendEmail
 from runnerly_kit.db import Database
+from runnerly_kit.doorbell import ring_after_commit
 from runnerly_kit.errors import BadRequest, Conflict, NotFound
 from runnerly_kit.events import Envelope
 from runnerly_kit.events.broker import backoff_delay
-from runnerly_mailer.doorbell import ring_after_commit
 from runnerly_mailer.emails import repository
 from runnerly_mailer.models import EmailStatus, OutgoingEmail
 from runnerly_mailer.rendering import UnsendableEmail, check_command

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from runnerly_strava import doorbell
+from runnerly_kit import doorbell
 from runnerly_strava.models import JobKind, JobStatus, SyncJob
 
 

@@ -24,10 +24,10 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
+from runnerly_kit import doorbell
 from runnerly_kit.columns import utcnow
 from runnerly_kit.logs import get_logger
 from runnerly_kit.runtime import Runtime
-from runnerly_strava import doorbell
 from runnerly_strava.dependencies import Components, components_of, settings_of
 from runnerly_strava.links import repository as links
 from runnerly_strava.models import STRAVA_KINDS, JobKind, SyncJob

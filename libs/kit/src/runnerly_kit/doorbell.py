@@ -1,10 +1,11 @@
-"""Waking the delivery worker when an email becomes due, right after the commit that queued it.
+"""Waking a service's worker right after the commit that gave it work.
 
-The consumer and the retry endpoint run in their own transactions and know
-nothing of the worker; they ask for the worker's doorbell to be rung once
-their transaction commits (never before: the worker would not see the row).
-The worker's periodic poll covers a ring that is missed, e.g. a row queued by
-another replica.
+A consumer or an endpoint queues a row (an email to send, a Strava job) in
+its own transaction and knows nothing of the worker; it asks for the worker's
+doorbell to be rung once that transaction commits (never before: the worker
+would not see the row). The worker's periodic poll covers a ring that is
+missed, e.g. a row queued by another replica. The mailer and the strava
+service use it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from sqlalchemy.pool import Pool
 
 from runnerly_kit.db import Database
 
-_PENDING = "runnerly_mailer_ring_pool"
-_HOOKED = "runnerly_mailer_ring_hooked"
+_PENDING = "runnerly_doorbell_pool"
+_HOOKED = "runnerly_doorbell_hooked"
 
 
 class Doorbell:
@@ -42,7 +43,7 @@ class Doorbell:
     async def wait(self, seconds: float) -> None:
         """Return when rung since the last reset, or after ``seconds``."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), seconds)
+            await asyncio.wait_for(self._event.wait(), max(0.0, seconds))
 
 
 # By the connection pool, which a database's write engine shares with its
@@ -51,7 +52,7 @@ _bells: weakref.WeakKeyDictionary[Pool, weakref.WeakSet[Doorbell]] = weakref.Wea
 
 
 def register(database: Database, bell: Doorbell) -> None:
-    """Ring ``bell`` whenever a transaction on ``database`` queues an email."""
+    """Ring ``bell`` whenever a transaction on ``database`` asks for it (``ring_after_commit``)."""
     _bells.setdefault(database.engine.sync_engine.pool, weakref.WeakSet()).add(bell)
 
 
