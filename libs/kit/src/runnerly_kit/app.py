@@ -58,6 +58,21 @@ class ServiceDefinition:
     openapi_tags: Sequence[dict[str, Any]] = field(default_factory=tuple)
 
 
+async def _stop_workers(workers: list[asyncio.Task[None]], grace: float) -> None:
+    """Cancel the workers and wait for them, at most ``grace`` seconds: a worker that
+    does not stop must not keep the whole service from stopping."""
+    for task in workers:
+        task.cancel()
+    if not workers:
+        return
+    done, stuck = await asyncio.wait(workers, timeout=grace)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            _log.error("worker_failed", exc_info=task.exception())
+    for task in stuck:
+        _log.error("worker_did_not_stop", worker=task.get_coro().__qualname__)  # type: ignore[union-attr]
+
+
 def _freeze_heap() -> None:
     """Keep what lives as long as the process out of every later garbage collection.
 
@@ -103,9 +118,7 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
             _log.info("service_started", port=settings.port, environment=settings.environment)
             yield
         finally:
-            for task in workers:
-                task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            await _stop_workers(workers, settings.shutdown_grace_seconds)
             for consumer in consumers:
                 await consumer.stop()
             await _close_runtime(runtime)

@@ -42,8 +42,12 @@ class Doorbell:
 
     async def wait(self, seconds: float) -> None:
         """Return when rung since the last reset, or after ``seconds``."""
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+        # cancellation that lands as the event is set, and a worker that missed
+        # its cancellation never lets the service stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), max(0.0, seconds))
+            async with asyncio.timeout(max(0.0, seconds)):
+                await self._event.wait()
 
 
 # By the connection pool, which a database's write engine shares with its

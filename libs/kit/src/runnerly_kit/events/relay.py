@@ -118,14 +118,18 @@ class OutboxRelay:
                 # A wake-up does not cut a backoff short: it would hammer a dead broker.
                 delay = backoff_delay(failures, base=0.2, cap=self._max_backoff)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopped.wait(), delay)
+                    async with asyncio.timeout(delay):  # not wait_for: see doorbell.Doorbell.wait
+                        await self._stopped.wait()
                 continue
             if failures:
                 _log.info("outbox_relay_resumed", failed_attempts=failures)
                 failures = 0
             if published < self._batch_size:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                    async with asyncio.timeout(
+                        self._poll_interval
+                    ):  # not wait_for: see doorbell.Doorbell.wait
+                        await self._wake.wait()
 
     async def _publish_batch(self) -> int:
         """Publish one batch of unpublished rows in order; return how many were tried."""
