@@ -18,13 +18,12 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import LoadResult, uvicorn_server, wrk
+from bench.harness import LoadResult, save_results, uvicorn_server, wrk
 from runnerly_kit.migrations import migrate_service
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_tokendealer.manifest import MANIFEST
 from runnerly_tokendealer.settings import hash_client_secret
 
-RESULTS = Path(__file__).parent / "results"
 CLIENT_ID = "bench"
 
 
@@ -159,8 +158,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     figures = run(args.seconds, args.connections)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "auth.json").write_text(json.dumps(figures, indent=2) + "\n")
+    save_results("auth", figures)
     print(table(figures))
 
 

@@ -8,6 +8,7 @@ replica on this machine, not of an in-process test client.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,11 +20,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
 from runnerly_kit.testing.ports import free_port
+
+RESULTS = Path(__file__).parent / "results"
 
 UVICORN_ARGS = ("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--workers", "1")
 
@@ -149,3 +152,9 @@ def _find(pattern: str, text: str, default: str | None = None) -> str:
 def _milliseconds(value: str) -> float:
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def save_results(name: str, figures: Mapping[str, Any]) -> None:
+    """Write a benchmark's figures to ``bench/results/<name>.json``."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2) + "\n")

@@ -23,11 +23,9 @@ SQLite, a runner's token verified against a real token dealer's JWKS).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import hashlib
 import io
-import json
 import math
 import os
 import platform
@@ -45,9 +43,8 @@ import gpxpy
 import httpx
 from tcxreader.tcxreader import TCXReader  # type: ignore[import-untyped]
 
-from bench.harness import uvicorn_server
-from bench.last_runs_bench import runner_token
-from runnerly_kit.migrations import migrate_service
+from bench.harness import save_results, uvicorn_server
+from bench.runner import migrate_runs, runs_environment, tokendealer_with_runner
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_runs.manifest import MANIFEST as RUNS
 from runnerly_runs.recording import from_file
@@ -57,9 +54,7 @@ from runnerly_runs.tracks.route import route_polyline
 from runnerly_runs.tracks.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks.summary import elevation_gain, moving_intervals, splits
 from runnerly_runs.tracks.upload import sniff
-from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
 
-RESULTS = Path(__file__).parent / "results"
 START = datetime(2026, 6, 1, 7, tzinfo=UTC)
 FILENAMES = {"gpx": "run.gpx", "tcx": "run.tcx", "fit": "run.fit"}
 WHOLE = "read_upload + from_file + pack_series"
@@ -267,27 +262,12 @@ def over_http(uploads: int, points: int) -> list[dict[str, Any]]:
         data = Path(tmp)
         nats = NatsServer(store_dir=data / "nats")
         nats.start()
-        tokendealer_env = {
-            "TOKENDEALER_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'tokendealer.db'}",
-            "TOKENDEALER_NATS_URL": nats.url,
-            "TOKENDEALER_KEY_ENCRYPTION_SECRET": secrets.token_urlsafe(32),
-        }
-        asyncio.run(
-            migrate_service(TOKENDEALER.migrations_dir, tokendealer_env["TOKENDEALER_DATABASE_URL"])
-        )
         try:
-            with uvicorn_server(TOKENDEALER.app_factory, env=tokendealer_env) as tokendealer:
-                token = asyncio.run(runner_token(tokendealer_env))
+            with tokendealer_with_runner(data, nats.url) as (tokendealer, token):
                 for number, (variant, overrides) in enumerate(SERVICES.items()):
                     runs_url = f"sqlite+aiosqlite:///{data / f'runs{number}.db'}"
-                    asyncio.run(migrate_service(RUNS.migrations_dir, runs_url))
-                    runs_env = {
-                        "RUNS_DATABASE_URL": runs_url,
-                        "RUNS_NATS_URL": nats.url,
-                        "RUNS_TOKENDEALER_URL": tokendealer,
-                        "RUNS_LOG_LEVEL": "INFO",
-                        **overrides,
-                    }
+                    migrate_runs(runs_url)
+                    runs_env = runs_environment(runs_url, nats.url, tokendealer, **overrides)
                     with (
                         uvicorn_server(RUNS.app_factory, env=runs_env) as runs,
                         httpx.Client(
@@ -405,8 +385,7 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=20, help="0 skips the HTTP part")
     args = parser.parse_args()
     figures = run(args.points, args.repeats, args.uploads)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "import.json").write_text(json.dumps(figures, indent=2) + "\n")
+    save_results("import", figures)
     print(table(figures))
 
 

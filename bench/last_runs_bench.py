@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import platform
 import secrets
 import tempfile
@@ -27,7 +26,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import LoadResult, uvicorn_server, wrk
+from bench.harness import LoadResult, save_results, uvicorn_server, wrk
+from bench.runner import RUNNER, runs_environment, tokendealer_with_runner
 from runnerly_kit.columns import utcnow
 from runnerly_kit.db import Database
 from runnerly_kit.migrations import migrate_service
@@ -38,13 +38,7 @@ from runnerly_runs.runs.service import Context, store
 from runnerly_runs.settings import RunsSettings
 from runnerly_runs.tracks import ImportedFile
 from runnerly_runs.tracks.samples import synthetic_run
-from runnerly_tokendealer.keys.service import KeyRing
-from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
-from runnerly_tokendealer.settings import TokenDealerSettings
-from runnerly_tokendealer.tokens.access import sign_access_token
 
-RESULTS = Path(__file__).parent / "results"
-RUNNER = str(uuid.UUID(int=1))
 #: The benchmarked runner's runs, and how many other runners share the table.
 RUNNER_RUNS = 60
 OTHER_RUNNERS = 200
@@ -80,55 +74,17 @@ async def seed(database_url: str) -> None:
         await db.dispose()
 
 
-async def runner_token(tokendealer_env: dict[str, str]) -> str:
-    """A runner's access token, signed by the running token dealer's own key ring."""
-    settings = TokenDealerSettings(
-        database_url=tokendealer_env["TOKENDEALER_DATABASE_URL"],
-        key_encryption_secret=tokendealer_env["TOKENDEALER_KEY_ENCRYPTION_SECRET"],
-    )
-    db = Database(settings.database_url)
-    try:
-        keyring = KeyRing(settings)
-        await keyring.reload(db)
-    finally:
-        await db.dispose()
-    return sign_access_token(
-        keyring.signing_key,
-        issuer=settings.token_issuer,
-        audience=settings.token_audience,
-        subject=RUNNER,
-        client_id="dashboard",
-        scopes=["runner"],
-        now=utcnow(),
-        ttl=timedelta(hours=2),
-    )
-
-
 def run(seconds: int, connections: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         nats = NatsServer(store_dir=data / "nats")
         nats.start()
-        tokendealer_env = {
-            "TOKENDEALER_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'tokendealer.db'}",
-            "TOKENDEALER_NATS_URL": nats.url,
-            "TOKENDEALER_KEY_ENCRYPTION_SECRET": secrets.token_urlsafe(32),
-        }
         runs_url = f"sqlite+aiosqlite:///{data / 'runs.db'}"
-        asyncio.run(
-            migrate_service(TOKENDEALER.migrations_dir, tokendealer_env["TOKENDEALER_DATABASE_URL"])
-        )
         asyncio.run(seed(runs_url))
         try:
-            with uvicorn_server(TOKENDEALER.app_factory, env=tokendealer_env) as tokendealer:
-                token = asyncio.run(runner_token(tokendealer_env))
+            with tokendealer_with_runner(data, nats.url) as (tokendealer, token):
                 headers = {"Authorization": f"Bearer {token}"}
-                runs_env = {
-                    "RUNS_DATABASE_URL": runs_url,
-                    "RUNS_NATS_URL": nats.url,
-                    "RUNS_TOKENDEALER_URL": tokendealer,
-                    "RUNS_LOG_LEVEL": "INFO",
-                }
+                runs_env = runs_environment(runs_url, nats.url, tokendealer)
                 with uvicorn_server(RUNS.app_factory, env=runs_env) as runs:
                     answer = httpx.get(f"{runs}/v1/runs/last", headers=headers)
                     answer.raise_for_status()
@@ -205,8 +161,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     figures = run(args.seconds, args.connections)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "last_runs.json").write_text(json.dumps(figures, indent=2) + "\n")
+    save_results("last_runs", figures)
     print(table(figures))
 
 

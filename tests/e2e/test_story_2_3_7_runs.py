@@ -14,16 +14,13 @@ client following its redirects.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import itertools
 import math
-import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -32,6 +29,7 @@ from sqlalchemy import text
 from runnerly_contracts.runs import RunCreated, RunUpdated
 from runnerly_kit.db import Database
 from runnerly_kit.testing.events import EventLog
+from runnerly_kit.testing.waiting import eventually
 from runnerly_runs.tracks.model import Track
 from runnerly_runs.tracks.samples import synthetic_run, to_fit, to_gpx, to_tcx
 
@@ -39,7 +37,6 @@ from .system import ADMIN_EMAIL, DASHBOARD_URL, RATE_WINDOW_SECONDS, LoggedIn, S
 
 pytestmark = pytest.mark.slow
 
-T = TypeVar("T")
 
 PASSWORD = "analytical engine 1843"
 CREATED = RunCreated.event_type
@@ -180,20 +177,6 @@ def when(run: dict[str, Any]) -> datetime:
 
 
 # ---------------------------------------------------------------- waiting
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], *, within: float = 30.0, what: str = "the condition"
-) -> T:
-    """Poll ``check`` until it returns something truthy; fail after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what} (last: {result!r})")
-        await asyncio.sleep(0.1)
 
 
 async def synced(runner: Runner) -> bool:

@@ -7,12 +7,9 @@ strava service itself served on loopback; Strava is the local server of
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -26,8 +23,6 @@ from runnerly_strava.settings import StravaSettings
 from runnerly_strava.testing import FakeStrava
 from runnerly_tokendealer.testing import Client as OAuthClient
 from runnerly_tokendealer.testing import LocalTokenDealer
-
-T = TypeVar("T")
 
 ENCRYPTION_KEY = "test-token-encryption-key-0123456789"
 VERIFY_TOKEN = "test-webhook-verify-token-0123456789"
@@ -88,20 +83,6 @@ def strava_settings(
         **extra,
     }
     return StravaSettings(**values)
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T]], *, within: float = 30.0, what: str = "the condition"
-) -> T:
-    """Poll ``check`` until it returns something truthy; fail after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what} (last: {result!r})")
-        await asyncio.sleep(0.05)
 
 
 @dataclass

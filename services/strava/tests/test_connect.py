@@ -9,10 +9,11 @@ import httpx
 from sqlalchemy import update
 
 from runnerly_kit.columns import utcnow
+from runnerly_kit.testing.waiting import eventually
 from runnerly_strava.dependencies import settings_of
 from runnerly_strava.models import OAuthState
 
-from .support import DASHBOARD, Stack, eventually, new_runner
+from .support import DASHBOARD, Stack, new_runner
 
 
 async def test_the_authorization_url_asks_strava_for_the_runners_activities(stack: Stack) -> None:

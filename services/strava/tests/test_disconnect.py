@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from runnerly_contracts.users import UserDeleted
 from runnerly_kit.events import Envelope
+from runnerly_kit.testing.waiting import eventually
 
-from .support import Stack, eventually, new_runner
+from .support import Stack, new_runner
 
 
 async def test_disconnecting_revokes_at_strava_and_forgets_the_strava_runs(stack: Stack) -> None:

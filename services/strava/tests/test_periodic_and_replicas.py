@@ -10,10 +10,11 @@ from prometheus_client import CollectorRegistry
 
 from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.waiting import eventually
 from runnerly_strava.dependencies import settings_of
 from runnerly_strava.main import create_app
 
-from .support import Stack, eventually, new_runner
+from .support import Stack, new_runner
 
 
 @pytest.fixture

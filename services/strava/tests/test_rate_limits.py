@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
-from .support import Stack, eventually, new_runner
+from runnerly_kit.testing.waiting import eventually
+
+from .support import Stack, new_runner
 
 LIMIT = 6
 MARGIN = 2

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from .support import Stack, eventually, new_runner
+from runnerly_kit.testing.waiting import eventually
+
+from .support import Stack, new_runner
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from .support import Stack, eventually, new_runner
+from runnerly_kit.testing.waiting import eventually
+
+from .support import Stack, new_runner
 
 
 async def test_an_expired_access_token_is_refreshed_transparently(stack: Stack) -> None:

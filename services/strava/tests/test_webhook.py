@@ -8,10 +8,11 @@ import httpx
 
 from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.waiting import eventually
 from runnerly_strava.dependencies import settings_of
 from runnerly_strava.main import create_app
 
-from .support import VERIFY_TOKEN, Stack, eventually, new_runner
+from .support import VERIFY_TOKEN, Stack, new_runner
 
 
 def _challenge(token: str, mode: str = "subscribe") -> dict[str, str]:

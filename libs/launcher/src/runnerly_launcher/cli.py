@@ -24,7 +24,7 @@ from runnerly_launcher.config import (
     discover_services,
     load_config,
 )
-from runnerly_launcher.credentials import load_or_create
+from runnerly_launcher.credentials import read as read_credentials
 from runnerly_launcher.errors import ConfigError, LauncherError
 from runnerly_launcher.login import CLI_CLIENT_ID, log_in
 from runnerly_launcher.status import check_all, render_json, render_table
@@ -133,7 +133,7 @@ def _login(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     secrets_file = config.secrets_file
     if not secrets_file.exists():
         raise LauncherError(f"no {secrets_file}: start the system once with `runnerly up`")
-    credentials = load_or_create(secrets_file, [], [])
+    credentials = read_credentials(secrets_file)
     if CLI_CLIENT_ID not in credentials.client_secrets:
         raise LauncherError("this data folder predates `runnerly login`: restart `runnerly up`")
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()

@@ -70,6 +70,11 @@ def load_or_create(
     return credentials
 
 
+def read(path: Path) -> Credentials:
+    """The secrets in ``path``, as they are (nothing generated, nothing written)."""
+    return _read(path)
+
+
 def _new_secret() -> str:
     return secrets.token_urlsafe(_SECRET_BYTES)
 

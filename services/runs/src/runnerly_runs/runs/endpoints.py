@@ -34,7 +34,6 @@ _JSON = "application/json"
     "/v1/runs/last",
     response_model=LastRuns,
     summary="The runner's latest runs, newest first (the dashboard's 'last 10 runs').",
-    responses={200: {"content": {_JSON: {"schema": {"$ref": "#/components/schemas/LastRuns"}}}}},
 )
 async def last_runs(
     request: Request,

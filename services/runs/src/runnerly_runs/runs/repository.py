@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runnerly_kit.db import Database, QuickRead
 from runnerly_runs.models import BestEffortRecord, Run, RunSeries, RunSource
 
+_LOCKED_RUNNERS = "runnerly_runs_locked_runners"
+
 
 async def lock_runner(session: AsyncSession, runner_id: str) -> None:
     """Serialise writers of one runner's runs until the transaction ends.
@@ -20,11 +22,19 @@ async def lock_runner(session: AsyncSession, runner_id: str) -> None:
     writers are serialised already (``BEGIN IMMEDIATE``); PostgreSQL gets a
     transaction-scoped advisory lock keyed on the runner.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"runs:{runner_id}"},
-        )
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    # Held until the transaction ends: taking it again in the same one (an
+    # upsert that then stores) would be one more round trip for nothing.
+    held = session.info.setdefault(_LOCKED_RUNNERS, {})
+    transaction = session.get_transaction()
+    if held.get(runner_id) is transaction and transaction is not None:
+        return
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"runs:{runner_id}"},
+    )
+    held[runner_id] = session.get_transaction()
 
 
 async def get_run(session: AsyncSession, run_id: str) -> Run | None:

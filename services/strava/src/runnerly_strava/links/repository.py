@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_strava.models import LinkStatus, OAuthState, StravaLink
@@ -31,6 +32,19 @@ async def delete_link(session: AsyncSession, runner_id: str) -> None:
     await session.execute(delete(StravaLink).where(StravaLink.runner_id == runner_id))
 
 
+async def _update_link(
+    session: AsyncSession, runner_id: str, *conditions: ColumnElement[bool], **values: Any
+) -> int:
+    """Set ``values`` on the runner's link (where ``conditions`` hold); how many rows changed."""
+    result = await session.execute(
+        update(StravaLink)
+        .where(StravaLink.runner_id == runner_id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def replace_tokens(
     session: AsyncSession,
     runner_id: str,
@@ -40,59 +54,38 @@ async def replace_tokens(
     expires_at: datetime,
 ) -> None:
     """Store a refreshed pair; the version tells workers holding older tokens to re-read."""
-    await session.execute(
-        update(StravaLink)
-        .where(StravaLink.runner_id == runner_id)
-        .values(
-            access_token=access_token,
-            refresh_token=refresh_token,
-            expires_at=expires_at,
-            token_version=StravaLink.token_version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    await _update_link(
+        session,
+        runner_id,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        expires_at=expires_at,
+        token_version=StravaLink.token_version + 1,
     )
 
 
 async def set_status(session: AsyncSession, runner_id: str, status: LinkStatus) -> None:
     """Mark the link active or broken."""
-    await session.execute(
-        update(StravaLink)
-        .where(StravaLink.runner_id == runner_id)
-        .values(status=status)
-        .execution_options(synchronize_session=False)
-    )
+    await _update_link(session, runner_id, status=status)
 
 
 async def set_backfill(session: AsyncSession, runner_id: str, state: str) -> None:
     """Record where the backfill is."""
-    await session.execute(
-        update(StravaLink)
-        .where(StravaLink.runner_id == runner_id)
-        .values(backfill=state)
-        .execution_options(synchronize_session=False)
-    )
+    await _update_link(session, runner_id, backfill=state)
 
 
 async def mark_synced(session: AsyncSession, runner_id: str, now: datetime) -> None:
     """A sync of the runner completed now."""
-    await session.execute(
-        update(StravaLink)
-        .where(StravaLink.runner_id == runner_id)
-        .values(last_synced_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await _update_link(session, runner_id, last_synced_at=now)
 
 
 async def note_activity_start(session: AsyncSession, runner_id: str, started_at: datetime) -> None:
     """Remember the latest activity start seen (the periodic sync asks for newer ones)."""
-    await session.execute(
-        update(StravaLink)
-        .where(
-            StravaLink.runner_id == runner_id,
-            (StravaLink.last_activity_at.is_(None)) | (StravaLink.last_activity_at < started_at),
-        )
-        .values(last_activity_at=started_at)
-        .execution_options(synchronize_session=False)
+    await _update_link(
+        session,
+        runner_id,
+        StravaLink.last_activity_at.is_(None) | (StravaLink.last_activity_at < started_at),
+        last_activity_at=started_at,
     )
 
 
@@ -114,13 +107,9 @@ async def take_sync_turn(
     session: AsyncSession, runner_id: str, now: datetime, next_at: datetime
 ) -> bool:
     """Move the link's next sync to ``next_at``, if it is still due: one replica wins."""
-    result = await session.execute(
-        update(StravaLink)
-        .where(StravaLink.runner_id == runner_id, StravaLink.next_sync_at <= now)
-        .values(next_sync_at=next_at)
-        .execution_options(synchronize_session=False)
+    return bool(
+        await _update_link(session, runner_id, StravaLink.next_sync_at <= now, next_sync_at=next_at)
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
 def add_state(session: AsyncSession, state: OAuthState) -> None:
