@@ -10,11 +10,15 @@ PYTEST_ARGS ?=
 up: $(UV)                      ## start the whole system on this machine (Ctrl-C stops it)
 	$(UV) run runnerly up
 
+# In parallel, one worker per core: each worker has its own NATS server, ports
+# and databases (the kit's pytest plugin), so workers never share state.
+PYTEST_WORKERS ?= auto
+
 test: $(UV)                    ## run the whole test suite
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(UV)               ## the suite without the slow end-to-end tests
-	$(UV) run pytest -m "not slow" $(PYTEST_ARGS)
+	$(UV) run pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 lint: $(UV)                    ## formatting, lint, types and import contracts
 	$(UV) run ruff format --check .

@@ -121,8 +121,16 @@ class Database:
         # same file still meet the busy timeout. Called from SQLAlchemy's
         # synchronous "begin" hook, inside the greenlet of an async call,
         # where await_ may wait on the event loop.
+        await_(self._take_writer_turn())
+
+    async def _take_writer_turn(self) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns the
+        # lock to a task cancelled just as the lock came free, swallowing the
+        # cancellation; a worker that missed it never let its service stop and
+        # leaked its connection (the CI failures of issue 8).
         try:
-            await_(asyncio.wait_for(self._writer.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000))
+            async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                await self._writer.acquire()
         except TimeoutError:
             raise ServiceUnavailable("The database is busy; try again.") from None
 

@@ -153,8 +153,9 @@ class Consumer:
             return
         if self._idle:
             self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(asyncio.shield(self._task), grace)
+        # asyncio.wait (not wait_for, which can swallow a cancellation on 3.11)
+        # waits for the task without cancelling it.
+        await asyncio.wait([self._task], timeout=grace)
         if not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

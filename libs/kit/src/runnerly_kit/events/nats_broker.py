@@ -103,10 +103,13 @@ class NatsBroker:
     async def start(self) -> None:
         """Connect, waiting at most ``connect_timeout``; if the server is away, keep trying."""
         self._connecting = asyncio.create_task(self._connect())
-        try:
-            await asyncio.wait_for(asyncio.shield(self._connecting), self._connect_timeout)
-        except TimeoutError:
+        # asyncio.wait leaves the connection attempt running in the background
+        # past the timeout (wait_for would cancel it, or swallow our own cancellation).
+        done, _ = await asyncio.wait([self._connecting], timeout=self._connect_timeout)
+        if not done:
             _log.warning("broker_unreachable", url=self.url, retrying=True)
+            return
+        self._connecting.result()  # a connection that failed for good (bad options) says why
 
     async def _connect(self) -> None:
         options: dict[str, Any] = {

@@ -84,8 +84,10 @@ class OutboxRelay:
         deadline = time.monotonic() + flush_timeout
         try:
             while (remaining := deadline - time.monotonic()) > 0:
-                if await asyncio.wait_for(self._publish_batch(), remaining) == 0:
-                    break
+                # asyncio.timeout, not wait_for (which can swallow a cancellation on 3.11).
+                async with asyncio.timeout(remaining):
+                    if await self._publish_batch() == 0:
+                        break
         except (BrokerUnavailable, SQLAlchemyError, TimeoutError) as exc:
             _log.warning("outbox_not_flushed", reason=f"{type(exc).__name__}: {exc}")
         with contextlib.suppress(SQLAlchemyError):

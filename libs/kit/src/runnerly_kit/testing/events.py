@@ -57,7 +57,8 @@ class EventLog:
             # The outbox relay publishes right after the commit; wait for the next arrival.
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), timeout=0.05)
+                async with asyncio.timeout(0.05):
+                    await self._arrived.wait()
 
     def matching(self, event_type: str, **match: Any) -> list[Envelope]:
         """The events of ``event_type`` with the given values that arrived so far."""

@@ -5,11 +5,16 @@ Fixtures:
 - ``nats_server``: one real NATS server with JetStream for the whole session.
 - ``own_nats_server``: a NATS server for one test, which the test may stop and restart.
 - ``test_database``: a fresh database per test, on SQLite and (where configured) PostgreSQL.
+
+And a check after every test: a test that leaves a thread running (an open
+database connection, a server) fails at its own teardown (:mod:`.leaks`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import threading
+import weakref
+from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +22,7 @@ import pytest
 
 from runnerly_kit.db import Database
 from runnerly_kit.testing.databases import create_schema, drop_schema, postgres_url
+from runnerly_kit.testing.leaks import assert_no_leaked_threads
 from runnerly_kit.testing.nats import NatsServer
 
 
@@ -73,3 +79,42 @@ async def test_database(
         yield TestDatabase("postgres", url, schema)
     finally:
         await drop_schema(url, schema)
+
+
+# ------------------------------------------------------------------ leaks
+# A leaked connection or server must fail the test that leaked it, at its own
+# teardown, not whichever later test the garbage collector happens to run in.
+
+_THREADS_BEFORE = pytest.StashKey[frozenset[threading.Thread]]()
+_wider_scope_threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[object],
+) -> Generator[None, object, object]:
+    """Remember the threads a module- or session-scoped fixture starts: they outlive the test."""
+    if fixturedef.scope == "function":
+        return (yield)
+    before = set(threading.enumerate())
+    try:
+        return (yield)
+    finally:
+        _wider_scope_threads.update(set(threading.enumerate()) - before)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """Note the threads running before the test and its fixtures start."""
+    item.stash[_THREADS_BEFORE] = frozenset(threading.enumerate())
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    """After the test's fixtures are torn down, fail it if it left a thread running."""
+    result = yield
+    before = item.stash.get(_THREADS_BEFORE, None)
+    if before is not None:
+        assert_no_leaked_threads(item.nodeid, before, ignore=set(_wider_scope_threads))
+    return result
