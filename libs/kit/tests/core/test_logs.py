@@ -45,7 +45,7 @@ class ServiceProcess:
         The access line is written after the response is sent, so the client
         may see the response a moment before the line exists.
         """
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a bound on failure, not a wait
         while time.monotonic() < deadline:
             found = [line for line in self.lines() if predicate(line)]
             if found:
@@ -66,7 +66,7 @@ def start_service(tmp_path: Path) -> ServiceProcess:
     with stdout.open("wb") as sink:
         process = subprocess.Popen([sys.executable, str(SERVICE)], stdout=sink, env=env)
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a bound on failure: a busy machine starts slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"service exited: {stdout.read_text()}")
@@ -82,7 +82,7 @@ def start_service(tmp_path: Path) -> ServiceProcess:
 def stop_service(service: ServiceProcess) -> int:
     service.process.send_signal(signal.SIGTERM)
     try:
-        return service.process.wait(timeout=20)
+        return service.process.wait(timeout=120)
     except subprocess.TimeoutExpired:
         service.process.kill()
         service.process.wait()
