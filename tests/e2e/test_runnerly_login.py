@@ -14,6 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 async def test_a_runner_logs_in_from_the_command_line_and_reads_their_runs(system: System) -> None:
+    """`runnerly login` gets a runner-scoped access token that reads the runner's runs."""
     await system.signed_up("cli.runner@example.org", "a long easy passphrase")
 
     tokens = await asyncio.to_thread(
@@ -29,6 +30,7 @@ async def test_a_runner_logs_in_from_the_command_line_and_reads_their_runs(syste
 
 
 async def test_a_wrong_password_is_refused_with_the_token_dealers_message(system: System) -> None:
+    """`runnerly login` with a wrong password is refused, quoting the token dealer's 400."""
     await system.signed_up("cli.wrong@example.org", "a long easy passphrase")
 
     with pytest.raises(LoginRefused, match="400"):

@@ -230,6 +230,7 @@ STRAVA_TABLES = ("strava_links", "oauth_states", "sync_jobs")
 async def test_runs_uploaded_as_gpx_tcx_and_fit_files_are_the_last_runs_newest_first(
     system: System, events: EventLog
 ) -> None:
+    """GPX, TCX and FIT uploads are the last runs, newest first, each stored and announced once."""
     runner = await sign_up(system)
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     tracks = {
@@ -295,6 +296,7 @@ async def test_runs_uploaded_as_gpx_tcx_and_fit_files_are_the_last_runs_newest_f
 async def test_a_runner_links_strava_and_sees_their_last_10_runs_then_new_ones(
     system: System, events: EventLog
 ) -> None:
+    """A runner links Strava, sees their last 10 runs, then a pushed new one, its file merged in."""
     await subscribe_strava_webhook(system)
     runner = await sign_up(system)
     fake = system.strava_fake
@@ -388,6 +390,7 @@ async def test_a_runner_links_strava_and_sees_their_last_10_runs_then_new_ones(
 
 
 async def test_an_expired_strava_token_is_refreshed_during_a_sync(system: System) -> None:
+    """An expired Strava token is refreshed mid-sync; the run arrives; tokens stay encrypted."""
     await subscribe_strava_webhook(system)
     runner = await sign_up(system)
     fake = system.strava_fake
@@ -422,6 +425,7 @@ async def test_an_expired_strava_token_is_refreshed_during_a_sync(system: System
 async def test_strava_rate_limit_answers_are_backed_off_and_the_sync_completes(
     system: System,
 ) -> None:
+    """After three 429s from Strava the sync waits for later windows, then brings every run."""
     runner = await sign_up(system)
     fake = system.strava_fake
     athlete = fake.add_athlete()
@@ -466,6 +470,7 @@ async def _tokens_in_clear(system: System, tokens: list[str]) -> list[str]:
 
 
 async def test_a_deleted_account_is_forgotten_by_runs_and_strava(system: System) -> None:
+    """A deleted account's runs and Strava link are erased, its grant revoked; others' runs stay."""
     runner = await sign_up(system)
     neighbour = await sign_up(system, "grace@example.org")
     fake = system.strava_fake

@@ -12,6 +12,7 @@ from .support import CREATED, Stack, a_run, file_of, new_runner
 
 
 async def test_every_created_run_produces_exactly_one_created_event(stack: Stack) -> None:
+    """A typed and an uploaded run publish one created event each; a merge or a re-upload none."""
     runner = new_runner()
     track = a_run(20, points=900, seed=3)
     ids = [
@@ -32,6 +33,7 @@ async def test_every_created_run_produces_exactly_one_created_event(stack: Stack
 
 
 async def test_a_deleted_runner_is_forgotten(stack: Stack) -> None:
+    """After users.user.deleted.v1 the runner's runs and bests are gone; others' runs stay."""
     gone, stays = new_runner(), new_runner()
     for runner in (gone, stays):
         await stack.upload(runner, ("r.fit", file_of(a_run(22, points=600), "fit")))

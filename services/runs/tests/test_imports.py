@@ -38,6 +38,7 @@ def zipped(*members: tuple[str, bytes]) -> bytes:
 
 
 async def test_a_gpx_a_tcx_and_a_fit_file_become_three_runs_newest_first(stack: Stack) -> None:
+    """GPX, TCX and FIT uploads are three runs, newest first, with their true distance and time."""
     runner = new_runner()
     tracks = {
         "gpx": a_run(17, points=1500, seed=1),
@@ -64,6 +65,7 @@ async def test_a_gpx_a_tcx_and_a_fit_file_become_three_runs_newest_first(stack: 
 
 
 async def test_a_zip_of_several_files_imports_each(stack: Stack) -> None:
+    """A zip holding a GPX, a TCX and a FIT file (one in a folder) imports all three as runs."""
     runner = new_runner()
     archive = zipped(
         ("a/one.gpx", file_of(a_run(10, points=600, seed=4), "gpx")),
@@ -79,6 +81,7 @@ async def test_a_zip_of_several_files_imports_each(stack: Stack) -> None:
 
 
 async def test_importing_the_same_file_twice_is_a_no_op_that_says_so(stack: Stack) -> None:
+    """The same file again, even renamed, is 200 already_imported: still one run, one event."""
     runner = new_runner()
     content = file_of(a_run(14, points=900), "gpx")
     first = await stack.upload(runner, ("morning.gpx", content))
@@ -110,6 +113,7 @@ async def test_the_same_run_from_two_watches_files_is_stored_once(stack: Stack) 
 
 
 async def test_a_different_runner_importing_the_same_file_gets_their_own_run(stack: Stack) -> None:
+    """Two runners uploading the same file each get a run of their own (201 both times)."""
     content = file_of(a_run(16, points=600), "gpx")
     ada, bob = new_runner(), new_runner()
     for runner in (ada, bob):
@@ -118,6 +122,7 @@ async def test_a_different_runner_importing_the_same_file_gets_their_own_run(sta
 
 
 async def test_a_bike_ride_is_not_a_run(stack: Stack) -> None:
+    """A cycling activity is refused with 422 not_a_run, and no run is stored."""
     runner = new_runner()
     ride = dataclasses.replace(a_run(13, points=600), sport="cycling")
 

@@ -17,6 +17,7 @@ async def bobs_run(stack: Stack) -> tuple[str, str]:
 async def test_another_runners_run_is_not_found_on_every_route(
     stack: Stack, bobs_run: tuple[str, str]
 ) -> None:
+    """Reading, changing or deleting another runner's run is 404; their run stays unchanged."""
     bob, run_id = bobs_run
     ada = stack.runner_headers(new_runner())
 
@@ -39,6 +40,7 @@ async def test_another_runners_run_is_not_found_on_every_route(
 async def test_listings_stats_and_bests_show_only_the_callers_runs(
     stack: Stack, bobs_run: tuple[str, str]
 ) -> None:
+    """Listings, weekly stats and best efforts show nothing of another runner's runs."""
     _bob, _run_id = bobs_run
     ada = new_runner()
     headers = stack.runner_headers(ada)
@@ -71,6 +73,7 @@ async def test_listings_stats_and_bests_show_only_the_callers_runs(
 async def test_every_runner_route_needs_a_runners_token(
     stack: Stack, method: str, path: str
 ) -> None:
+    """Every runner route answers 401 without a token and 403 to a service's token."""
     anonymous = await stack.http.request(method, path)
     as_service = await stack.http.request(method, path, headers=await stack.service_headers())
 

@@ -31,6 +31,7 @@ async def assert_nothing_stored(stack: Stack, runner: str) -> None:
 async def test_unreadable_files_are_refused(
     stack: Stack, filename: str, content: bytes, problem: str
 ) -> None:
+    """An empty, foreign, broken or trackless file is a 422 naming it and the problem."""
     runner = new_runner()
 
     response = await stack.upload(runner, (filename, content))
@@ -44,6 +45,7 @@ async def test_unreadable_files_are_refused(
 
 
 async def test_a_truncated_fit_file_is_corrupt(stack: Stack) -> None:
+    """A FIT file cut in half is refused as corrupt, and nothing is stored."""
     runner = new_runner()
     content = file_of(a_run(3, points=600), "fit")
 
@@ -55,6 +57,7 @@ async def test_a_truncated_fit_file_is_corrupt(stack: Stack) -> None:
 
 
 async def test_one_bad_file_refuses_the_whole_upload(stack: Stack) -> None:
+    """A good GPX uploaded beside a garbage FIT is not stored either: the 422 names the bad file."""
     runner = new_runner()
     good = file_of(a_run(4, points=600), "gpx")
 
@@ -116,6 +119,7 @@ async def test_a_body_longer_than_its_content_length_says_is_still_refused(stack
 async def test_a_request_without_files_is_refused(
     stack: Stack, kwargs: dict[str, Any], code: str
 ) -> None:
+    """A JSON body is 422 not_multipart; a form without a "files" part is 422 no_file."""
     runner = new_runner()
     response = await stack.http.post(
         "/v1/runs/imports", headers=stack.runner_headers(runner), **kwargs

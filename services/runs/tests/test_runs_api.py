@@ -11,6 +11,7 @@ from .support import CREATED, DELETED, UPDATED, Stack, a_run, file_of, new_runne
 
 
 async def test_a_run_added_by_hand_is_listed_with_its_pace(stack: Stack) -> None:
+    """A run typed in by hand is stored in UTC with its pace and speed, and is announced."""
     runner = new_runner()
 
     run = await stack.manual_run(
@@ -47,6 +48,7 @@ async def test_a_run_added_by_hand_is_listed_with_its_pace(stack: Stack) -> None
 async def test_a_bad_manual_run_is_refused_and_nothing_is_stored(
     stack: Stack, change: dict[str, object], field: str | None
 ) -> None:
+    """A manual run with a bad, inconsistent or unknown field is a 422; nothing is stored."""
     runner = new_runner()
     body = {
         "title": "x",
@@ -67,6 +69,7 @@ async def test_a_bad_manual_run_is_refused_and_nothing_is_stored(
 
 
 async def test_runs_are_paged_newest_first_with_a_cursor(stack: Stack) -> None:
+    """Seven runs listed three at a time come newest first over three pages, each run once."""
     runner = new_runner()
     start = datetime(2026, 10, 1, 7, tzinfo=UTC)
     for day in range(7):
@@ -92,6 +95,7 @@ async def test_runs_are_paged_newest_first_with_a_cursor(stack: Stack) -> None:
 
 
 async def test_runs_can_be_filtered_by_date(stack: Stack) -> None:
+    """started_after and started_before keep only the runs that started between them."""
     runner = new_runner()
     for day in (1, 5, 9):
         await stack.manual_run(runner, title=f"Nov {day}", started_at=f"2026-11-0{day}T07:00:00Z")
@@ -120,6 +124,7 @@ async def test_runs_can_be_filtered_by_date(stack: Stack) -> None:
     ],
 )
 async def test_bad_listing_parameters_are_refused(stack: Stack, params: dict[str, Any]) -> None:
+    """A forged cursor, a limit out of 1..100 or a date without a time zone is refused with 422."""
     response = await stack.http.get(
         "/v1/runs", params=params, headers=stack.runner_headers(new_runner())
     )
@@ -128,6 +133,7 @@ async def test_bad_listing_parameters_are_refused(stack: Stack, params: dict[str
 
 
 async def test_last_runs_defaults_to_ten(stack: Stack) -> None:
+    """/v1/runs/last gives the ten newest runs unless asked for another number."""
     runner = new_runner()
     for day in range(1, 13):
         await stack.manual_run(runner, title=f"{day}", started_at=f"2026-09-{day:02d}T07:00:00Z")
@@ -142,6 +148,7 @@ async def test_last_runs_defaults_to_ten(stack: Stack) -> None:
 
 
 async def test_one_run_from_a_file_has_splits_laps_series_and_best_efforts(stack: Stack) -> None:
+    """An uploaded FIT run has kilometre splits, laps, 1k and 5k bests and a per-second series."""
     runner = new_runner()
     track = a_run(21, points=2100)  # 35 minutes at 5:30/km: about 6.4 km
     uploaded = await stack.upload(runner, ("tempo.fit", file_of(track, "fit")))
@@ -163,6 +170,7 @@ async def test_one_run_from_a_file_has_splits_laps_series_and_best_efforts(stack
 
 
 async def test_a_manual_run_has_no_series(stack: Stack) -> None:
+    """Asking for the series of a run typed in by hand is 404 no_series."""
     runner = new_runner()
     run = await stack.manual_run(runner)
     response = await stack.http.get(
@@ -173,6 +181,7 @@ async def test_a_manual_run_has_no_series(stack: Stack) -> None:
 
 
 async def test_a_runner_edits_the_title_and_description(stack: Stack) -> None:
+    """An edited title and description are stored trimmed and published with the fields named."""
     runner = new_runner()
     run = await stack.manual_run(runner)
     headers = stack.runner_headers(runner)
@@ -196,6 +205,7 @@ async def test_a_runner_edits_the_title_and_description(stack: Stack) -> None:
 async def test_a_bad_edit_is_refused_and_changes_nothing(
     stack: Stack, body: dict[str, object]
 ) -> None:
+    """An empty edit, a blank or long title or a read-only field is a 422; the run is unchanged."""
     runner = new_runner()
     run = await stack.manual_run(runner)
 
@@ -208,6 +218,7 @@ async def test_a_bad_edit_is_refused_and_changes_nothing(
 
 
 async def test_a_deleted_run_is_gone(stack: Stack) -> None:
+    """A deleted run is 404 after, leaves the listing and is published; deleting again is 404."""
     runner = new_runner()
     run = await stack.manual_run(runner)
     headers = stack.runner_headers(runner)
@@ -222,6 +233,7 @@ async def test_a_deleted_run_is_gone(stack: Stack) -> None:
 
 
 async def test_an_unknown_or_malformed_run_id_is_refused(stack: Stack) -> None:
+    """An unknown run id is 404 run_not_found; an id that is not a UUID is 422."""
     headers = stack.runner_headers(new_runner())
     missing = await stack.http.get("/v1/runs/00000000-0000-4000-8000-000000000000", headers=headers)
     malformed = await stack.http.get("/v1/runs/12", headers=headers)

@@ -13,6 +13,7 @@ from .support import Stack, new_runner
 
 
 async def test_the_migrated_database_matches_the_models(stack: Stack) -> None:
+    """After the migrations, the database has exactly the tables and columns the models describe."""
     runtime: Runtime = stack.app.state.runtime
 
     async with runtime.db.engine.connect() as connection:
@@ -24,12 +25,14 @@ async def test_the_migrated_database_matches_the_models(stack: Stack) -> None:
 
 
 async def test_schemathesis_finds_no_server_error(stack: Stack) -> None:
+    """Generated requests, anonymous, as a runner or a service, get no 5xx and match the schema."""
     await check_contract(stack.url, max_examples=10)
     await check_contract(stack.url, headers=stack.runner_headers(new_runner()), max_examples=10)
     await check_contract(stack.url, headers=await stack.service_headers(), max_examples=5)
 
 
 async def test_operation_ids_are_stable(stack: Stack) -> None:
+    """Every operation keeps the id of its handler, so generated clients stay stable."""
     document = (await stack.http.get("/openapi.json")).json()
     ids = {op["operationId"] for path in document["paths"].values() for op in path.values()}
     assert {

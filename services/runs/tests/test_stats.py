@@ -19,6 +19,7 @@ async def stats(stack: Stack, runner: str, **params: Any) -> dict[str, Any]:
 
 
 async def test_weekly_totals_follow_the_runners_time_zone(stack: Stack) -> None:
+    """A Sunday-evening UTC run counts in the next week in Sydney; weekly sums and pace add up."""
     runner = new_runner()
     # 22:30 UTC on Sunday 22 November is 09:30 on Monday the 23rd in Sydney (UTC+11).
     await stack.manual_run(
@@ -54,6 +55,7 @@ async def test_weekly_totals_follow_the_runners_time_zone(stack: Stack) -> None:
 
 
 async def test_monthly_totals_include_empty_months(stack: Stack) -> None:
+    """Monthly totals in São Paulo time list months without runs as zero, with no pace."""
     runner = new_runner()
     await stack.manual_run(
         runner, started_at="2026-09-30T23:30:00-02:00", distance_m=7000, moving_time_s=2100
@@ -88,6 +90,7 @@ async def test_monthly_totals_include_empty_months(stack: Stack) -> None:
     ],
 )
 async def test_bad_statistics_parameters_are_refused(stack: Stack, params: dict[str, Any]) -> None:
+    """An unknown time zone or period, a count out of range or a bad date is refused with 422."""
     response = await stack.http.get(
         "/v1/runs/stats", params=params, headers=stack.runner_headers(new_runner())
     )
@@ -100,6 +103,7 @@ async def test_bad_statistics_parameters_are_refused(stack: Stack, params: dict[
 
 
 async def test_best_efforts_are_the_fastest_across_runs(stack: Stack) -> None:
+    """The 1k and 5k best efforts come from the faster of two uploaded runs, with their pace."""
     runner = new_runner()
     slow = a_run(1, points=2000, pace_s_per_km=360, seed=1)
     fast = a_run(2, points=1500, pace_s_per_km=270, seed=2)

@@ -51,6 +51,7 @@ async def put(stack: Stack, runner: str, activity_id: int, body: dict[str, Any],
 
 
 async def test_a_strava_activity_is_stored_once_however_often_it_is_sent(stack: Stack) -> None:
+    """A Strava activity sent twice is one run, updated the second time, with one created event."""
     runner = new_runner()
     body = strava_body(a_run(2, points=900))
 
@@ -71,6 +72,7 @@ async def test_a_strava_activity_is_stored_once_however_often_it_is_sent(stack: 
 
 
 async def test_the_same_run_uploaded_as_a_file_is_not_duplicated(stack: Stack) -> None:
+    """A file of a run already synced from Strava is merged into it, not stored as a second run."""
     runner = new_runner()
     track = a_run(3, points=1200, seed=9)
     created = await put(stack, runner, 202, strava_body(track))
@@ -90,6 +92,7 @@ async def test_the_same_run_uploaded_as_a_file_is_not_duplicated(stack: Stack) -
 
 
 async def test_strava_merges_into_a_run_imported_from_a_file_first(stack: Stack) -> None:
+    """A Strava copy of a run uploaded first as a file merges into it and keeps the file's title."""
     runner = new_runner()
     track = a_run(4, points=1200, seed=10)
     upload = await stack.upload(runner, ("watch.fit", file_of(track, "fit")))
@@ -103,6 +106,7 @@ async def test_strava_merges_into_a_run_imported_from_a_file_first(stack: Stack)
 
 
 async def test_runs_far_apart_in_time_or_distance_are_not_merged(stack: Stack) -> None:
+    """Activities 90 s later or 3% longer than an uploaded run are new runs, not merged into it."""
     runner = new_runner()
     track = a_run(5, points=1200, seed=11)
     body = strava_body(track)
@@ -121,6 +125,7 @@ async def test_runs_far_apart_in_time_or_distance_are_not_merged(stack: Stack) -
 async def test_deleting_at_strava_removes_a_strava_only_run_but_keeps_a_merged_one(
     stack: Stack,
 ) -> None:
+    """A Strava deletion removes a Strava-only run but keeps one that also came from a file."""
     runner = new_runner()
     alone = await put(stack, runner, 501, strava_body(a_run(6, points=600, seed=1)))
     track = a_run(7, points=600, seed=2)
@@ -140,6 +145,7 @@ async def test_deleting_at_strava_removes_a_strava_only_run_but_keeps_a_merged_o
 
 
 async def test_disconnecting_strava_forgets_all_strava_data(stack: Stack) -> None:
+    """Forgetting a runner's Strava data deletes Strava-only runs and unmerges the others."""
     runner = new_runner()
     for activity_id, day in ((601, 8), (602, 9)):
         await put(stack, runner, activity_id, strava_body(a_run(day, points=600)))
@@ -157,6 +163,7 @@ async def test_disconnecting_strava_forgets_all_strava_data(stack: Stack) -> Non
 
 
 async def test_only_the_strava_service_may_write_strava_activities(stack: Stack) -> None:
+    """A runner or another service gets 403 writing a Strava activity, no token 401; none stored."""
     runner = new_runner()
     body = strava_body(a_run(11, points=300))
 
@@ -187,6 +194,7 @@ async def test_only_the_strava_service_may_write_strava_activities(stack: Stack)
     ],
 )
 async def test_a_bad_strava_activity_is_refused(stack: Stack, change: dict[str, Any]) -> None:
+    """A ride, a naive time or a bad figure, stream, time zone or field is a 422; nothing stored."""
     runner = new_runner()
     response = await put(stack, runner, 801, {**strava_body(a_run(12, points=300)), **change})
     assert response.status_code == 422, response.text

@@ -17,6 +17,7 @@ from .support import DASHBOARD, Stack, new_runner
 
 
 async def test_the_authorization_url_asks_strava_for_the_runners_activities(stack: Stack) -> None:
+    """The connect URL asks Strava for activity:read_all, back to our callback, with a state."""
     url = await stack.authorization_url(new_runner())
 
     parts = urlsplit(url)
@@ -31,6 +32,7 @@ async def test_the_authorization_url_asks_strava_for_the_runners_activities(stac
 
 
 async def test_each_connect_gets_its_own_state(stack: Stack) -> None:
+    """Two connects by the same runner get two different states."""
     runner = new_runner()
     first = parse_qs(urlsplit(await stack.authorization_url(runner)).query)["state"]
     second = parse_qs(urlsplit(await stack.authorization_url(runner)).query)["state"]
@@ -39,6 +41,7 @@ async def test_each_connect_gets_its_own_state(stack: Stack) -> None:
 
 
 async def test_connect_needs_a_runner(stack: Stack) -> None:
+    """Connect without a token is 401 unauthenticated; with a service's token it is 403."""
     anonymous = await stack.http.post("/v1/strava/connect")
     as_service = await stack.http.post(
         "/v1/strava/connect",
@@ -51,6 +54,7 @@ async def test_connect_needs_a_runner(stack: Stack) -> None:
 
 
 async def test_connecting_stores_an_active_link_and_lands_on_the_dashboard(stack: Stack) -> None:
+    """After the OAuth dance the runner has an active link to the athlete with the granted scope."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
 
@@ -68,6 +72,7 @@ async def test_connecting_stores_an_active_link_and_lands_on_the_dashboard(stack
 
 
 async def test_a_state_is_good_for_one_callback_only(stack: Stack) -> None:
+    """Replaying a callback that already linked the runner is refused with 400 invalid_state."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     url = await stack.authorization_url(runner)
@@ -85,6 +90,7 @@ async def test_a_state_is_good_for_one_callback_only(stack: Stack) -> None:
 
 
 async def test_a_bad_or_missing_state_is_refused_and_nothing_is_stored(stack: Stack) -> None:
+    """A callback with a forged or no state is 400; no code is exchanged and no link is stored."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     url = await stack.authorization_url(runner)
@@ -108,6 +114,7 @@ async def test_a_bad_or_missing_state_is_refused_and_nothing_is_stored(stack: St
 
 
 async def test_an_expired_state_is_refused(stack: Stack) -> None:
+    """A callback whose state has expired is 400 invalid_state, and no link is stored."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     url = await stack.authorization_url(runner)
@@ -123,6 +130,7 @@ async def test_an_expired_state_is_refused(stack: Stack) -> None:
 
 
 async def test_without_activity_read_all_nothing_is_stored(stack: Stack) -> None:
+    """A runner granting only "read" is sent back with scope_missing; nothing is stored."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
 
@@ -136,6 +144,7 @@ async def test_without_activity_read_all_nothing_is_stored(stack: Stack) -> None
 
 
 async def test_a_runner_who_clicks_cancel_is_sent_back_with_the_reason(stack: Stack) -> None:
+    """A runner who cancels at Strava goes back to the dashboard with access_denied; no link."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     url = await stack.authorization_url(runner)
@@ -148,6 +157,7 @@ async def test_a_runner_who_clicks_cancel_is_sent_back_with_the_reason(stack: St
 
 
 async def test_an_athlete_links_to_one_runner_only(stack: Stack) -> None:
+    """A Strava athlete already linked to one runner cannot be linked by a second one."""
     first, second = new_runner(), new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(first, athlete)
@@ -160,6 +170,7 @@ async def test_an_athlete_links_to_one_runner_only(stack: Stack) -> None:
 
 
 async def test_the_database_holds_no_token_in_clear(stack: Stack) -> None:
+    """No Strava token issued to the runner appears in clear in a dump of the database."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(runner, athlete)
@@ -178,6 +189,7 @@ async def test_the_database_holds_no_token_in_clear(stack: Stack) -> None:
 
 
 async def test_without_strava_credentials_connect_says_what_to_configure(stack: Stack) -> None:
+    """Without Strava client credentials, connect is 503 naming the variable to set."""
     settings = settings_of(stack.runtime)
     object.__setattr__(settings, "strava_client_id", "")
     try:
@@ -193,6 +205,7 @@ async def test_without_strava_credentials_connect_says_what_to_configure(stack: 
 
 
 async def test_a_code_strava_refuses_stores_nothing(stack: Stack) -> None:
+    """A code Strava refuses to exchange sends the runner back with exchange_failed; no link."""
     runner = new_runner()
     url = await stack.authorization_url(runner)
     state = parse_qs(urlsplit(url).query)["state"][0]
@@ -213,6 +226,7 @@ async def test_a_code_strava_refuses_stores_nothing(stack: Stack) -> None:
 
 
 async def test_a_linked_runner_must_unlink_before_linking_another_athlete(stack: Stack) -> None:
+    """A linked runner connecting another athlete is sent back with already_connected; link kept."""
     runner = new_runner()
     first, second = stack.strava.add_athlete(), stack.strava.add_athlete()
     await stack.connected(runner, first)
@@ -224,6 +238,7 @@ async def test_a_linked_runner_must_unlink_before_linking_another_athlete(stack:
 
 
 async def test_connecting_again_to_the_same_athlete_renews_the_tokens(stack: Stack) -> None:
+    """Connecting again to the same athlete renews the tokens and keeps the first connected_at."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(runner, athlete)

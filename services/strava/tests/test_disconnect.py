@@ -10,6 +10,7 @@ from .support import Stack, new_runner
 
 
 async def test_disconnecting_revokes_at_strava_and_forgets_the_strava_runs(stack: Stack) -> None:
+    """Unlinking revokes the grant at Strava, forgets the Strava runs and tokens; twice is 204."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     activity = stack.strava.add_activity(athlete, "Run")
@@ -35,6 +36,7 @@ async def test_disconnecting_revokes_at_strava_and_forgets_the_strava_runs(stack
 
 
 async def test_a_runner_can_neither_see_nor_unlink_another_runners_link(stack: Stack) -> None:
+    """Another runner sees no link, unlinks nothing and cannot sync it (409); the owner's stays."""
     owner, other = new_runner(), new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(owner, athlete)
@@ -52,6 +54,7 @@ async def test_a_runner_can_neither_see_nor_unlink_another_runners_link(stack: S
 
 
 async def test_a_deleted_runner_is_forgotten_and_revoked_at_strava(stack: Stack) -> None:
+    """A deleted runner's grant is revoked at Strava, and nothing about them is left stored."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(runner, athlete)
@@ -68,6 +71,7 @@ async def test_a_deleted_runner_is_forgotten_and_revoked_at_strava(stack: Stack)
 
 
 async def test_a_runner_can_ask_for_a_sync_now(stack: Stack) -> None:
+    """A runner's "sync now" is 202 queued and brings an activity no webhook announced."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(runner, athlete)

@@ -23,6 +23,7 @@ def stack_options() -> dict[str, Any]:
 
 
 async def test_a_run_missed_by_the_webhook_arrives_with_the_periodic_sync(stack: Stack) -> None:
+    """An activity no webhook announced arrives with the periodic sync of every link."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(runner, athlete)
@@ -41,6 +42,7 @@ async def test_a_run_missed_by_the_webhook_arrives_with_the_periodic_sync(stack:
 
 
 async def test_two_replicas_share_the_work_without_doing_it_twice(stack: Stack) -> None:
+    """Two replicas share a backfill's jobs: both work, and nothing is fetched from Strava twice."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     activities = {str(stack.strava.add_activity(athlete, "Run")) for _ in range(8)}

@@ -32,6 +32,7 @@ def _detailed(sport_type: str = "TrailRun") -> tuple[dict[str, Any], dict[str, A
 
 
 def test_a_strava_activity_becomes_runs_import_body() -> None:
+    """A Strava activity and its streams become the body runs imports: figures, laps, streams."""
     activity, streams = _detailed()
 
     body = run_body(activity, streams)
@@ -61,6 +62,7 @@ def test_a_strava_activity_becomes_runs_import_body() -> None:
 
 
 def test_without_streams_the_body_has_none() -> None:
+    """Without streams, or without a time stream, the body sent to runs carries no streams."""
     activity, _ = _detailed()
 
     assert run_body(activity, None)["streams"] is None
@@ -79,10 +81,12 @@ def test_without_streams_the_body_has_none() -> None:
     ],
 )
 def test_only_running_activities_are_kept(sport_type: str | None, legacy: str, kept: bool) -> None:
+    """Runs, trail and virtual runs are kept, by sport_type or else the legacy type; rides not."""
     assert is_run({"sport_type": sport_type, "type": legacy}) is kept
 
 
 def test_stravas_time_zone_label_becomes_an_iana_name() -> None:
+    """Strava's "(GMT+01:00) Europe/Paris" label becomes Europe/Paris; an unknown zone is None."""
     assert time_zone("(GMT+01:00) Europe/Paris") == "Europe/Paris"
     assert time_zone("(GMT-08:00) America/Los_Angeles") == "America/Los_Angeles"
     assert time_zone("(GMT+00:00) Not/AZone") is None
@@ -90,6 +94,7 @@ def test_stravas_time_zone_label_becomes_an_iana_name() -> None:
 
 
 def test_the_polyline_encoder_matches_googles_example() -> None:
+    """The local Strava's polyline encoder gives Google's documented example exactly."""
     points = [[38.5, -120.2], [40.7, -120.95], [43.252, -126.453]]
 
     assert encode_polyline(points) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
@@ -99,6 +104,7 @@ def test_the_polyline_encoder_matches_googles_example() -> None:
 
 
 def test_tokens_are_bound_to_their_runner_and_purpose() -> None:
+    """A stored token decrypts only for its runner, purpose and key; each encryption differs."""
     cipher = TokenCipher(SecretStr("a-long-random-test-key-0123456789"))
     stored = cipher.encrypt("abc123token", runner_id="runner-1", purpose="access")
 
@@ -124,6 +130,7 @@ def _usage(short: int, daily: int, limits: str = "10,100") -> httpx.Response:
 
 
 def test_calls_pause_when_usage_reaches_the_limit_minus_the_margin() -> None:
+    """Calls pause once usage reaches the limit minus the margin, until the window resets."""
     now = [1_000.5]
     limiter = RateLimiter(
         window_seconds=10, daily_window_seconds=100, margin=2, clock=lambda: now[0]
@@ -137,6 +144,7 @@ def test_calls_pause_when_usage_reaches_the_limit_minus_the_margin() -> None:
 
 
 def test_a_job_reserves_all_its_calls_or_none() -> None:
+    """A job reserves all the calls it needs or none, and spends its prepaid budget first."""
     limiter = RateLimiter(window_seconds=10, daily_window_seconds=100, margin=2, clock=lambda: 5.0)
     limiter.observe(_usage(7, 20))
 
@@ -148,6 +156,7 @@ def test_a_job_reserves_all_its_calls_or_none() -> None:
 
 
 def test_the_daily_window_pauses_until_the_day_resets() -> None:
+    """Daily usage near the limit pauses calls until the daily window resets."""
     limiter = RateLimiter(window_seconds=10, daily_window_seconds=100, margin=2, clock=lambda: 5.0)
     limiter.observe(_usage(1, 98))
 
@@ -155,6 +164,7 @@ def test_the_daily_window_pauses_until_the_day_resets() -> None:
 
 
 def test_a_429_blocks_until_the_spent_window_resets() -> None:
+    """A 429 pauses calls until the short window resets, or the daily one when the day is spent."""
     limiter = RateLimiter(window_seconds=10, daily_window_seconds=100, margin=0, clock=lambda: 5.0)
 
     assert limiter.exhausted(httpx.Response(429)) == 10.0  # no headers: the short window
@@ -163,6 +173,7 @@ def test_a_429_blocks_until_the_spent_window_resets() -> None:
 
 
 def test_the_read_limits_count_too() -> None:
+    """Strava's read rate limit pauses calls too, though the overall limit is far off."""
     limiter = RateLimiter(window_seconds=10, daily_window_seconds=100, margin=1, clock=lambda: 5.0)
     limiter.observe(
         httpx.Response(
@@ -183,6 +194,7 @@ def test_the_read_limits_count_too() -> None:
 
 
 def test_settings_come_from_strava_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings come from STRAVA_ variables; redirect and webhook URLs follow the public URL."""
     monkeypatch.setenv("STRAVA_STRAVA_CLIENT_ID", "4242")
     monkeypatch.setenv("STRAVA_STRAVA_CLIENT_SECRET", "strava-app-secret-0123456789")
     monkeypatch.setenv("STRAVA_RUNS_URL", "http://127.0.0.1:18703")
@@ -197,6 +209,7 @@ def test_settings_come_from_strava_prefixed_variables(monkeypatch: pytest.Monkey
 
 
 def test_placeholder_secrets_are_refused_outside_development() -> None:
+    """A placeholder encryption key is refused in production, naming its variable."""
     with pytest.raises(ValueError, match="STRAVA_TOKEN_ENCRYPTION_KEY"):
         StravaSettings(
             environment="production",
@@ -207,11 +220,13 @@ def test_placeholder_secrets_are_refused_outside_development() -> None:
 
 
 def test_a_strava_client_id_needs_its_secret() -> None:
+    """A Strava client id without its secret is refused, naming the missing variable."""
     with pytest.raises(ValueError, match="STRAVA_STRAVA_CLIENT_SECRET"):
         StravaSettings(strava_client_id="4242")
 
 
 def test_development_runs_without_strava() -> None:
+    """In development the service starts without Strava credentials, pointed at the real Strava."""
     settings = StravaSettings()
 
     assert not settings.strava_configured

@@ -40,6 +40,7 @@ def _sample(registry: CollectorRegistry, name: str, **labels: str) -> float:
 
 
 async def test_a_429_is_backed_off_and_the_sync_completes_afterwards(stack: Stack) -> None:
+    """After three 429s from Strava the backfill is postponed, then completes with every run."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     activities = {str(stack.strava.add_activity(athlete, "Run")) for _ in range(3)}
@@ -57,6 +58,7 @@ async def test_a_429_is_backed_off_and_the_sync_completes_afterwards(stack: Stac
 
 
 async def test_calls_pause_before_the_limit_until_the_window_resets(stack: Stack) -> None:
+    """Calls pause below the limit until the window resets: every run arrives, never a 429."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     activities = {str(stack.strava.add_activity(athlete, "Run")) for _ in range(5)}

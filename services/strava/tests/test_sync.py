@@ -21,6 +21,7 @@ def stack_options() -> dict[str, Any]:
 async def test_connecting_backfills_the_runs_and_a_webhook_event_brings_a_new_one(
     stack: Stack,
 ) -> None:
+    """Connecting backfills the athlete's runs, not rides, page by page; a pushed event adds one."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -62,6 +63,7 @@ async def test_connecting_backfills_the_runs_and_a_webhook_event_brings_a_new_on
 
 
 async def test_updates_and_deletions_on_strava_follow_in_runs(stack: Stack) -> None:
+    """A rename, a deletion and a run turned ride on Strava are followed in runs."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     renamed = stack.strava.add_activity(athlete, "Run", name="Lunch Run")

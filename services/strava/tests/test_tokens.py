@@ -12,6 +12,7 @@ from .support import Stack, new_runner
 
 
 async def test_an_expired_access_token_is_refreshed_transparently(stack: Stack) -> None:
+    """A token Strava calls expired is refreshed once on the 401, the call retried, stored anew."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.subscribe()
@@ -39,6 +40,7 @@ async def test_an_expired_access_token_is_refreshed_transparently(stack: Stack) 
 
 
 async def test_a_revoked_grant_breaks_the_link_and_stops_its_jobs(stack: Stack) -> None:
+    """A grant revoked at Strava marks the link broken and ends its jobs; a new sync is 409."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.subscribe()
@@ -75,6 +77,7 @@ class TestTokensCloseToExpiry:
         return {"token_lifetime": 1800}  # within the default margin of an hour
 
     async def test_they_are_refreshed_before_the_call(self, stack: Stack) -> None:
+        """A token expiring within the margin is refreshed before any call, not after a 401."""
         runner = new_runner()
         athlete = stack.strava.add_athlete()
         activity = stack.strava.add_activity(athlete, "Run")

@@ -24,6 +24,7 @@ def _challenge(token: str, mode: str = "subscribe") -> dict[str, str]:
 
 
 async def test_the_challenge_is_echoed_for_our_verify_token_only(stack: Stack) -> None:
+    """Strava's challenge is echoed for our verify token only; else 403 invalid_verify_token."""
     right = await stack.http.get("/v1/strava/webhook", params=_challenge(VERIFY_TOKEN))
     wrong = await stack.http.get("/v1/strava/webhook", params=_challenge("not-our-token"))
     bad_mode = await stack.http.get(
@@ -39,6 +40,7 @@ async def test_the_challenge_is_echoed_for_our_verify_token_only(stack: Stack) -
 
 
 async def test_an_operator_creates_the_subscription_which_strava_validates(stack: Stack) -> None:
+    """An operator's subscription is validated by Strava, listed, and adopted when asked again."""
     subscription = await stack.subscribe()
 
     assert list(stack.strava.subscriptions) == [subscription]
@@ -58,6 +60,7 @@ async def test_an_operator_creates_the_subscription_which_strava_validates(stack
 
 
 async def test_only_an_operator_manages_the_subscription(stack: Stack) -> None:
+    """A runner without the admin scope gets 403 creating the subscription; none is made."""
     response = await stack.http.post(
         "/v1/admin/strava/push-subscription", headers=stack.runner_headers(new_runner())
     )
@@ -67,6 +70,7 @@ async def test_only_an_operator_manages_the_subscription(stack: Stack) -> None:
 
 
 async def test_events_of_strangers_and_of_other_subscriptions_are_ignored(stack: Stack) -> None:
+    """Events of unknown athletes, other subscriptions or other objects are ignored; no job."""
     subscription = await stack.subscribe()
     runner = new_runner()
     athlete = stack.strava.add_athlete()
@@ -87,6 +91,7 @@ async def test_events_of_strangers_and_of_other_subscriptions_are_ignored(stack:
 
 
 async def test_a_malformed_event_is_refused_and_changes_nothing(stack: Stack) -> None:
+    """A webhook event missing fields is refused with 422, and no job is queued."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.connected(runner, athlete)
@@ -136,6 +141,7 @@ async def test_an_event_is_recorded_before_the_answer_and_survives_the_process(
 async def test_a_deauthorization_event_forgets_the_tokens_and_the_strava_runs(
     stack: Stack,
 ) -> None:
+    """An athlete's deauthorization at Strava forgets the link, its tokens and the Strava runs."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     activity = stack.strava.add_activity(athlete, "Run")
@@ -167,6 +173,7 @@ async def test_a_deauthorization_event_forgets_the_tokens_and_the_strava_runs(
 
 
 async def test_a_forged_deauthorization_event_changes_nothing(stack: Stack) -> None:
+    """A deauthorization event Strava does not confirm (the grant still works) changes nothing."""
     runner = new_runner()
     athlete = stack.strava.add_athlete()
     await stack.subscribe()

@@ -24,6 +24,7 @@ def run_at_speeds(speeds: list[float], interval_s: float = 1.0) -> Series:
 
 
 def test_the_fast_kilometre_in_the_middle_is_found() -> None:
+    """A fast kilometre amid slow ones is the 1k best, found where it was; 4 km has no 5k."""
     # 1.5 km at 6:00/km, one kilometre at 4:00/km, then 1.5 km at 6:00/km again.
     slow, fast = 1000 / 360, 1000 / 240
     series = run_at_speeds([slow] * 540 + [fast] * 240 + [slow] * 540)
@@ -36,6 +37,7 @@ def test_the_fast_kilometre_in_the_middle_is_found() -> None:
 
 
 def test_the_start_of_an_effort_is_interpolated_between_points() -> None:
+    """With a point every 10 s, the 1k time is interpolated between points (333.3 s at 3 m/s)."""
     # Points every 10 s at 3 m/s: 1 km takes 333.3 s, which no pair of points spans.
     series = run_at_speeds([3.0] * 100, interval_s=10.0)
     [effort] = best_efforts(series)
@@ -43,12 +45,14 @@ def test_the_start_of_an_effort_is_interpolated_between_points() -> None:
 
 
 def test_a_run_of_exactly_five_kilometres_has_a_5k_effort() -> None:
+    """A run of exactly 5 km at 5 m/s has a 5k effort of 1000 s and a 1k of 200 s."""
     series = run_at_speeds([5.0] * 1000)
     efforts = {effort.name: effort.elapsed_s for effort in best_efforts(series)}
     assert efforts == pytest.approx({"1k": 200.0, "5k": 1000.0})
 
 
 def test_a_stop_is_part_of_an_effort() -> None:
+    """A 5-minute stop inside the only kilometre counts in that kilometre's time."""
     # Two 600 m halves with a 5-minute stop between: the only 1k includes the stop.
     series = run_at_speeds([3.0] * 200 + [0.0] * 300 + [3.0] * 200)
     [effort] = best_efforts(series)
@@ -56,6 +60,7 @@ def test_a_stop_is_part_of_an_effort() -> None:
 
 
 def test_no_effort_on_a_short_run() -> None:
+    """A run shorter than 1 km, or with no points, has no best effort."""
     assert best_efforts(run_at_speeds([3.0] * 300)) == []
     assert best_efforts(run_at_speeds([])) == []
 
@@ -79,6 +84,7 @@ def brute_force_fastest(series: Series, length: float) -> float:
 
 @given(st.lists(st.floats(min_value=0.0, max_value=12.0), min_size=100, max_size=400))
 def test_the_sweep_agrees_with_the_quadratic_definition(speeds: list[float]) -> None:
+    """For any run at varying speeds, the 1k best equals the brute-force search over all pairs."""
     series = run_at_speeds(speeds)
     efforts = best_efforts(series)
     if series.distances[-1] < 1000:

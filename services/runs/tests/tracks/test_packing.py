@@ -34,6 +34,7 @@ def assert_close(actual: Series, original: Series) -> None:
 
 
 def test_a_run_round_trips_and_packs_small() -> None:
+    """A 10,000-point run unpacks to its kept precision and packs under a tenth of its JSON size."""
     series = synthetic_run(start=datetime(2026, 5, 1, tzinfo=UTC), points=10_000).series
     packed = pack_series(series)
     assert_close(unpack_series(packed), series)
@@ -46,6 +47,7 @@ def test_a_run_round_trips_and_packs_small() -> None:
 
 
 def test_missing_columns_and_missing_values_round_trip() -> None:
+    """Missing columns and missing values within a column unpack exactly as they were."""
     series = Series(
         seconds=[0.0, 1.5, 2.25, 10.0],
         distances=[0.0, 3.0, 5.5, 30.0],
@@ -59,6 +61,7 @@ def test_missing_columns_and_missing_values_round_trip() -> None:
 
 
 def test_an_empty_series_round_trips() -> None:
+    """A series without points packs and unpacks to an empty series."""
     empty = Series([], [], [], [], [], [], [])
     assert unpack_series(pack_series(empty)) == empty
 
@@ -77,11 +80,13 @@ def test_an_empty_series_round_trips() -> None:
     ],
 )
 def test_garbage_is_refused(data: bytes) -> None:
+    """An unknown version, bad compression, wrong structure or trailing bytes are a ValueError."""
     with pytest.raises(ValueError, match=r"packed series|known version"):
         unpack_series(data)
 
 
 def test_a_truncated_packing_is_refused() -> None:
+    """A packed series missing its last bytes is refused with a ValueError, not read short."""
     packed = pack_series(synthetic_run(start=datetime(2026, 5, 1, tzinfo=UTC), points=50).series)
     with pytest.raises(ValueError, match="packed series"):
         unpack_series(packed[:-5])
@@ -121,6 +126,7 @@ def series_strategy(draw: st.DrawFn) -> Series:
 
 @given(series_strategy())
 def test_any_series_round_trips_to_the_kept_precision(series: Series) -> None:
+    """Any series unpacks to its columns' kept precision, and repacking it changes nothing more."""
     unpacked = unpack_series(pack_series(series))
     assert_close(unpacked, series)
     # Packing what was unpacked changes nothing more.

@@ -29,6 +29,7 @@ def read_one(filename: str, content: bytes) -> ImportedFile:
 
 @pytest.mark.parametrize("file_format", ["gpx", "tcx", "fit"])
 def test_a_run_along_a_meridian_reads_back_with_its_known_distance(file_format: str) -> None:
+    """A run due north reads back from GPX, TCX and FIT with its hand-computed distance."""
     track, expected_m = meridian_track()
     imported = read_one(f"north.{file_format}", WRITERS[file_format](track))
     series = imported.track.series
@@ -52,6 +53,7 @@ def test_a_run_along_a_meridian_reads_back_with_its_known_distance(file_format: 
 
 @pytest.mark.parametrize("file_format", ["tcx", "fit"])
 def test_laps_read_back_from_tcx_and_fit(file_format: str) -> None:
+    """TCX and FIT files keep their laps: start, duration, distance and heart rates."""
     track, _ = meridian_track()
     laps = read_one(f"north.{file_format}", WRITERS[file_format](track)).track.laps
     assert [(lap.start_offset_s, lap.elapsed_s) for lap in laps] == [(0.0, 600.0), (600.0, 600.0)]
@@ -65,6 +67,7 @@ def test_laps_read_back_from_tcx_and_fit(file_format: str) -> None:
 
 
 def test_the_three_formats_of_one_synthetic_run_agree() -> None:
+    """One run as GPX, TCX and FIT reads back with the same distance, times and heart rates."""
     track = synthetic_run(start=START, points=2400, seed=7)
     # The expected length comes from the test's own haversine over the generated points.
     expected_m = path_length(track.series.latitudes, track.series.longitudes)
@@ -84,6 +87,7 @@ def test_the_three_formats_of_one_synthetic_run_agree() -> None:
 
 
 def test_gpx_times_without_a_zone_are_utc_and_points_are_put_in_time_order() -> None:
+    """GPX times without a zone are UTC; points are put in time order, a repeated one kept once."""
     content = gpx_document(
         "<trk><type>Trail_Running</type>"
         # Two segments given out of order, and a point recorded twice.
@@ -103,6 +107,7 @@ def test_gpx_times_without_a_zone_are_utc_and_points_are_put_in_time_order() -> 
 
 
 def test_gpx_points_without_time_are_left_out_of_a_recorded_track() -> None:
+    """GPX points without a time are left out of the run's distance and times."""
     content = gpx_document(
         '<trk><trkseg><trkpt lat="45.0" lon="4.85"/>'
         '<trkpt lat="45.001" lon="4.85"><time>2026-05-01T06:30:00Z</time></trkpt>'
@@ -115,6 +120,7 @@ def test_gpx_points_without_time_are_left_out_of_a_recorded_track() -> None:
 
 
 def test_a_file_is_recognised_by_its_content_not_its_name() -> None:
+    """A FIT named .txt, a TCX named .gpx, a GPX behind a byte-order mark: read by content."""
     track, _ = meridian_track(seconds=60)
     assert read_one("export.txt", to_fit(track)).format == "fit"
     assert read_one("route.gpx", to_tcx(track)).format == "tcx"
@@ -127,6 +133,7 @@ def fit_module(name: str) -> Any:
 
 
 def test_fit_details_fractional_cadence_plain_altitude_and_no_positions() -> None:
+    """A treadmill FIT keeps its distance, half-step cadence and altitude; HR 0 is missing."""
     # A treadmill run: no positions, the foot pod's distance, half-step cadences.
     profile = fit_module("profile.profile_type")
     builder = fit_module("fit_file_builder").FitFileBuilder(auto_define=True)
@@ -161,6 +168,7 @@ def test_fit_details_fractional_cadence_plain_altitude_and_no_positions() -> Non
 
 
 def test_tcx_without_recorded_distances_is_measured_on_its_positions() -> None:
+    """A TCX without distances is measured on its positions; cadence becomes steps per minute."""
     points = "".join(
         f"<Trackpoint><Time>2026-05-01T06:30:{second:02d}Z</Time>"
         f"<Position><LatitudeDegrees>{45 + second * 1e-4:.4f}</LatitudeDegrees>"

@@ -43,6 +43,7 @@ def fit_file() -> bytes:
 
 @pytest.mark.parametrize("content", [b"", b"   \n\t\r\n  "])
 def test_an_empty_file_is_refused(content: bytes) -> None:
+    """An empty or blank file is refused as empty, with a message naming the file."""
     error = refusal("morning.gpx", content)
     assert error.problem == "empty"
     assert error.message == "morning.gpx is empty."
@@ -58,12 +59,14 @@ def test_an_empty_file_is_refused(content: bytes) -> None:
     ],
 )
 def test_a_file_of_another_kind_is_refused(filename: str, content: bytes) -> None:
+    """A photo, a CSV, a KML or a PNG named .gpx is refused as unknown_format, asking for GPX."""
     error = refusal(filename, content)
     assert error.problem == "unknown_format"
     assert "GPX, TCX or FIT" in error.message
 
 
 def test_a_truncated_fit_file_is_corrupt() -> None:
+    """A FIT file cut in half is refused as corrupt, saying it is truncated."""
     content = fit_file()
     error = refusal("watch.fit", content[: len(content) // 2])
     assert error.problem == "corrupt"
@@ -71,6 +74,7 @@ def test_a_truncated_fit_file_is_corrupt() -> None:
 
 
 def test_a_fit_file_with_a_wrong_checksum_is_corrupt() -> None:
+    """A FIT file whose checksum does not match is refused as corrupt, saying so."""
     content = fit_file()
     wrong_crc = content[:-2] + bytes([content[-2] ^ 0xFF, content[-1]])
     error = refusal("watch.fit", wrong_crc)
@@ -79,12 +83,14 @@ def test_a_fit_file_with_a_wrong_checksum_is_corrupt() -> None:
 
 
 def test_a_fit_file_with_a_damaged_byte_is_corrupt() -> None:
+    """A FIT file with one damaged byte in its middle is refused as corrupt."""
     content = bytearray(fit_file())
     content[len(content) // 2] ^= 0x5A
     assert refusal("watch.fit", bytes(content)).problem == "corrupt"
 
 
 def test_a_fit_file_without_records_has_no_track() -> None:
+    """A valid FIT file with an empty body is refused as no_track."""
     # fit-tool writes a 12-byte header (no header CRC): keep it, announcing an empty
     # body, and close the file with its CRC.
     empty = bytearray(fit_file()[:12])
@@ -114,6 +120,7 @@ def _fit_crc(data: bytes) -> int:
 
 @pytest.mark.parametrize("writer", [to_gpx, to_tcx])
 def test_truncated_xml_is_corrupt(writer: object) -> None:
+    """A GPX or TCX file cut short is refused as corrupt, naming the file."""
     track, _ = meridian_track(seconds=60)
     assert callable(writer)
     content = writer(track)
@@ -123,10 +130,12 @@ def test_truncated_xml_is_corrupt(writer: object) -> None:
 
 
 def test_xml_broken_before_its_root_is_corrupt() -> None:
+    """XML broken before its root element is refused as corrupt."""
     assert refusal("broken.gpx", b'<?xml version="1.0"?><<gpx>').problem == "corrupt"
 
 
 def test_a_gpx_with_an_unreadable_time_is_corrupt() -> None:
+    """A GPX point with an unreadable time is refused as corrupt, quoting the time."""
     content = gpx_document(
         '<trk><trkseg><trkpt lat="45.0" lon="4.85"><time>2026-05-01T06:30:00Z</time></trkpt>'
         '<trkpt lat="45.001" lon="4.85"><time>yesterday at noon</time></trkpt>'
@@ -139,6 +148,7 @@ def test_a_gpx_with_an_unreadable_time_is_corrupt() -> None:
 
 
 def test_a_gpx_with_a_bad_coordinate_is_corrupt() -> None:
+    """A GPX point whose latitude is not a number is refused as corrupt."""
     content = gpx_document(
         '<trk><trkseg><trkpt lat="north" lon="4.85"><time>2026-05-01T06:30:00Z</time>'
         "</trkpt></trkseg></trk>"
@@ -159,12 +169,14 @@ def test_a_gpx_with_a_bad_coordinate_is_corrupt() -> None:
     ],
 )
 def test_a_gpx_without_a_recorded_track_is_refused(body: str) -> None:
+    """A GPX with no track, an empty one, points without times or one point cannot become a run."""
     error = refusal("plan.gpx", gpx_document(body))
     assert error.problem == "no_track"
     assert error.message.startswith("plan.gpx cannot become a run: ")
 
 
 def test_a_route_only_gpx_is_refused_as_a_route() -> None:
+    """A GPX holding only a planned route is refused as no_track, saying it is a route."""
     content = gpx_document(
         '<rte><name>Sunday loop</name><rtept lat="45.0" lon="4.85"/>'
         '<rtept lat="45.01" lon="4.85"/></rte>'
@@ -175,6 +187,7 @@ def test_a_route_only_gpx_is_refused_as_a_route() -> None:
 
 
 def test_a_tcx_without_trackpoints_has_no_track() -> None:
+    """A TCX activity without trackpoints is refused as no_track."""
     content = (
         b'<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
         b'TrainingCenterDatabase/v2"><Activities><Activity Sport="Running"><Id>x</Id>'
@@ -185,12 +198,14 @@ def test_a_tcx_without_trackpoints_has_no_track() -> None:
 
 @pytest.mark.parametrize(("filename", "content"), [("lol.gpx", BILLION_LAUGHS), ("xxe.tcx", XXE)])
 def test_xml_declaring_entities_is_refused_as_unsafe(filename: str, content: bytes) -> None:
+    """XML declaring entities (billion laughs, XXE) is refused as unsafe, naming the DOCTYPE."""
     error = refusal(filename, content)
     assert error.problem == "unsafe"
     assert "DOCTYPE" in error.message
 
 
 def test_a_doctype_after_a_long_comment_is_still_found() -> None:
+    """A DOCTYPE hidden after a 200 kB comment is still found and refused as unsafe."""
     # The safety check reads in chunks: a DOCTYPE past the first chunk is still refused.
     padding = b"<!--" + b"x" * 200_000 + b"-->"
     content = BILLION_LAUGHS.replace(b"<!DOCTYPE", padding + b"<!DOCTYPE", 1)
@@ -198,5 +213,6 @@ def test_a_doctype_after_a_long_comment_is_still_found() -> None:
 
 
 def test_a_compressed_upload_that_is_not_a_zip_is_unknown() -> None:
+    """A zlib-compressed file or unknown binary bytes are refused as unknown_format."""
     assert refusal("run.gpx.gz", zlib.compress(b"<gpx/>")).problem == "unknown_format"
     assert refusal("nothing.bin", io.BytesIO(b"\x00" * 64).read()).problem == "unknown_format"

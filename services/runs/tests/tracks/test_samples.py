@@ -25,6 +25,7 @@ TCX_NS = {
 
 
 def test_synthetic_run_is_a_realistic_run_at_the_asked_pace() -> None:
+    """A synthetic run covers the asked pace's distance northward, with plausible HR and laps."""
     track = synthetic_run(start=START, points=1951, pace_s_per_km=300.0)
     series = track.series
     walked = path_length(series.latitudes, series.longitudes)
@@ -47,23 +48,27 @@ def test_synthetic_run_is_a_realistic_run_at_the_asked_pace() -> None:
 
 
 def test_synthetic_run_is_deterministic_per_seed() -> None:
+    """The same seed gives the same synthetic run; another seed gives another."""
     one = synthetic_run(start=START, points=300, seed=1)
     assert synthetic_run(start=START, points=300, seed=1) == one
     assert synthetic_run(start=START, points=300, seed=2) != one
 
 
 def test_synthetic_run_without_heart_rate() -> None:
+    """A synthetic run asked without heart rate has none in its points or its laps."""
     track = synthetic_run(start=START, points=10, with_hr=False)
     assert track.series.heart_rates == [None] * 10
     assert track.laps[0].average_heart_rate is None
 
 
 def test_synthetic_run_refuses_a_naive_start() -> None:
+    """A synthetic run refuses a start time without a time zone."""
     with pytest.raises(ValueError, match="aware"):
         synthetic_run(start=datetime(2026, 5, 1), points=10)  # noqa: DTZ001
 
 
 def test_to_gpx_holds_every_point_with_time_hr_and_per_foot_cadence() -> None:
+    """The GPX writer's file, read by gpxpy, has every point with time, HR and per-foot cadence."""
     track = synthetic_run(start=START, points=600)
     gpx = gpxpy.parse(to_gpx(track).decode())
     points = [p for t in gpx.tracks for s in t.segments for p in s.points]
@@ -83,6 +88,7 @@ def test_to_gpx_holds_every_point_with_time_hr_and_per_foot_cadence() -> None:
 
 
 def test_to_tcx_writes_one_lap_per_kilometre_with_its_points() -> None:
+    """The TCX writer's file, read by ElementTree, has a lap per km and every point's data."""
     track = synthetic_run(start=START, points=1200)
     root = ET.fromstring(to_tcx(track))
     activity = root.find("t:Activities/t:Activity", TCX_NS)
@@ -105,6 +111,7 @@ def test_to_tcx_writes_one_lap_per_kilometre_with_its_points() -> None:
 
 
 def test_to_tcx_writes_a_single_lap_for_a_track_without_laps() -> None:
+    """The TCX writer puts a run without laps into one lap holding every point."""
     track = synthetic_run(start=START, points=100)
     bare = type(track)(track.sport, track.name, track.started_at, track.series, [])
     root = ET.fromstring(to_tcx(bare))
@@ -113,6 +120,7 @@ def test_to_tcx_writes_a_single_lap_for_a_track_without_laps() -> None:
 
 
 def test_to_fit_is_a_valid_activity_file() -> None:
+    """The FIT writer's file passes fitdecode's CRC check with every record, lap and session."""
     track = synthetic_run(start=START, points=1200)
     records: list[dict[str, Any]] = []
     laps: list[dict[str, Any]] = []

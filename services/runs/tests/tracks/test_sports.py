@@ -24,6 +24,7 @@ from runnerly_runs.tracks import is_run
     ],
 )
 def test_runs(sport: str | None) -> None:
+    """Running sports as GPX, TCX, FIT and Strava name them, a generic sport or none, are runs."""
     assert is_run(sport)
 
 
@@ -33,4 +34,5 @@ def test_runs(sport: str | None) -> None:
      "Hike", "rowing", "alpine_skiing", "e_biking", "Workout"],
 )  # fmt: skip
 def test_not_runs(sport: str) -> None:
+    """Rides, swims, walks, hikes, rowing, skiing and workouts are not runs."""
     assert not is_run(sport)

@@ -10,6 +10,7 @@ from .support import METRES_PER_DEGREE
 
 
 def test_all_streams() -> None:
+    """Every Strava stream lands in its column; per-foot cadence is doubled to steps per minute."""
     series = series_from_streams(
         {
             "time": [0, 1, 2, 4],
@@ -30,6 +31,7 @@ def test_all_streams() -> None:
 
 
 def test_without_distance_it_is_measured_on_the_positions() -> None:
+    """Without a distance stream, the distance is measured along the positions."""
     series = series_from_streams(
         {"time": [0, 10, 20], "latlng": [[45.0, 4.85], [45.001, 4.85], [45.003, 4.85]]}
     )
@@ -39,6 +41,7 @@ def test_without_distance_it_is_measured_on_the_positions() -> None:
 
 
 def test_only_time() -> None:
+    """With only a time stream, the distance stays zero and the other columns are empty."""
     series = series_from_streams({"time": [0, 1, 2]})
     assert series.distances == [0.0, 0.0, 0.0]
     assert series.latitudes == series.elevations == series.heart_rates == [None, None, None]
@@ -55,5 +58,6 @@ def test_only_time() -> None:
     ],
 )
 def test_inconsistent_streams_are_refused(streams: dict[str, Any], complaint: str) -> None:
+    """Streams without time, of unequal length, going back in time or not numbers are refused."""
     with pytest.raises(ValueError, match=complaint):
         series_from_streams(streams)

@@ -41,6 +41,7 @@ def straight_run(
 
 
 def test_a_two_minute_stop_is_not_moving_time() -> None:
+    """Two minutes of GPS drift at a crossing count in elapsed time but not in moving time."""
     # 10 minutes at 3 m/s, 2 minutes at a crossing with GPS drift, 10 minutes again.
     speeds = [3.0] * 600 + [0.2] * 120 + [3.0] * 600
     summary = summarize(straight_run(speeds))
@@ -51,6 +52,7 @@ def test_a_two_minute_stop_is_not_moving_time() -> None:
 
 
 def test_a_long_gap_with_little_movement_is_stopped_time() -> None:
+    """An auto-pause (five minutes without points, 20 m further) counts as stopped time."""
     # An auto-pause: no point for five minutes, and only 20 m further when it resumes.
     series = straight_run([3.0] * 300)
     paused = Series(
@@ -68,6 +70,7 @@ def test_a_long_gap_with_little_movement_is_stopped_time() -> None:
 
 
 def test_a_series_without_distance_counts_all_its_time_as_moving() -> None:
+    """A run without distance or positions is all moving time, with no splits and no route."""
     series = straight_run([0.0] * 100, with_positions=False)
     summary = summarize(series)
     assert summary.moving_s == summary.elapsed_s == 100
@@ -77,6 +80,7 @@ def test_a_series_without_distance_counts_all_its_time_as_moving() -> None:
 
 
 def test_heart_rate_and_cadence_averages() -> None:
+    """Missing heart rates are skipped in the average; a standing zero cadence is not counted."""
     speeds = [3.0] * 100 + [0.0] * 50
     heart_rates: list[int | None] = [150] * 101 + [120] * 40 + [None] * 10
     # Cadence while standing is zero or missing: it does not pull the average down.
@@ -88,6 +92,7 @@ def test_heart_rate_and_cadence_averages() -> None:
 
 
 def test_no_heart_rate_no_cadence_no_elevation() -> None:
+    """A run without heart rate, cadence or elevation has none of those figures, not zeros."""
     summary = summarize(straight_run([3.0] * 10))
     assert summary.average_heart_rate is None
     assert summary.max_heart_rate is None
@@ -98,6 +103,7 @@ def test_no_heart_rate_no_cadence_no_elevation() -> None:
 
 
 def test_elevation_gain_of_a_hill_profile() -> None:
+    """Up 50, down 50, up 30 and down 10 metres is an elevation gain of 80 m."""
     # Up 50 m, down 50 m, up 30 m, down 10 m, one metre per point.
     profile = (
         [float(i) for i in range(51)]
@@ -109,6 +115,7 @@ def test_elevation_gain_of_a_hill_profile() -> None:
 
 
 def test_elevation_jitter_below_the_hysteresis_is_not_climbing() -> None:
+    """A barometer wobbling by ±0.9 m adds no climb; a real 10 m climb counts about 10 m."""
     # A flat run whose barometer wobbles by ±0.9 m, then a real 10 m climb, wobbling too.
     flat = [100 + 0.9 * math.sin(i) for i in range(600)]
     climb = [100 + i / 10 + 0.9 * math.sin(i) for i in range(101)]
@@ -119,6 +126,7 @@ def test_elevation_jitter_below_the_hysteresis_is_not_climbing() -> None:
 
 
 def test_splits_add_up_to_the_run() -> None:
+    """Kilometre splits add up to the run's distance, times and climb, each with its heart rate."""
     # 4.5 km at an uneven pace with a stop, climbing 0.01 m per metre run.
     speeds = [2.5 + (i % 7) * 0.2 for i in range(900)] + [0.0] * 60 + [3.1] * 700
     series = straight_run(speeds)
@@ -149,6 +157,7 @@ def test_splits_add_up_to_the_run() -> None:
 
 
 def test_split_times_are_interpolated_at_each_kilometre() -> None:
+    """Each kilometre's time is interpolated where no point falls on the kilometre."""
     # 3 m/s for 1000 s: each kilometre takes 333.33 s although no point falls on it.
     summary = summarize(straight_run([3.0] * 1000))
     assert [split.elapsed_s for split in summary.splits] == pytest.approx([1000 / 3] * 3)
@@ -156,6 +165,7 @@ def test_split_times_are_interpolated_at_each_kilometre() -> None:
 
 
 def test_a_short_remainder_joins_the_last_kilometre() -> None:
+    """A 5 m remainder joins the last kilometre split; a 20 m one is a split of its own."""
     splits = summarize(straight_run([5.0] * 401)).splits  # 2005 m
     assert [split.distance_m for split in splits] == [1000.0, 1005.0]
     splits = summarize(straight_run([5.0] * 404)).splits  # 2020 m
@@ -163,6 +173,7 @@ def test_a_short_remainder_joins_the_last_kilometre() -> None:
 
 
 def test_the_route_is_simplified_and_encoded() -> None:
+    """A straight run's route is encoded as a polyline of its two ends only."""
     summary = summarize(straight_run([3.0] * 1000))
     # A straight line keeps only its two ends.
     assert polyline.decode(summary.polyline, 5) == [
@@ -172,6 +183,7 @@ def test_the_route_is_simplified_and_encoded() -> None:
 
 
 def test_simplification_keeps_the_corners_and_drops_the_noise() -> None:
+    """A noisy square loop simplifies to a few points keeping its corners, each within 15 m."""
     # A square 1 km loop, one point per metre, with 1 m of sideways noise.
     points: list[tuple[float, float]] = []
     for side in range(4):
@@ -215,6 +227,7 @@ def assert_within(points: list[tuple[float, float]], kept: list[int], limit_m: f
 
 
 def test_simplification_of_a_zig_zag_keeps_its_shape() -> None:
+    """A 5,000-point zig-zag keeps its shape within 15 m when simplified."""
     # The worst input for plain RDP (it splits one point at a time, n levels deep):
     # windows bound the work, and the result is still within tolerance.
     points = [(45 + i * 1e-5, 4.85 + (i % 2) * 2e-4) for i in range(5_000)]
@@ -224,5 +237,6 @@ def test_simplification_of_a_zig_zag_keeps_its_shape() -> None:
 
 
 def test_simplification_of_a_long_straight_run_keeps_only_its_ends() -> None:
+    """A 20,000-point straight line simplifies to its two ends."""
     points = [(45 + i * 1e-5, 4.85) for i in range(20_000)]
     assert simplify(points, 5.0) == [0, 19_999]

@@ -42,6 +42,7 @@ def activity_files() -> dict[str, bytes]:
 
 
 def test_a_zip_yields_each_activity_file_with_its_fingerprint() -> None:
+    """A zip gives each GPX, TCX and FIT inside with its fingerprint; other files are skipped."""
     files = activity_files()
     content = make_zip(
         {
@@ -69,6 +70,7 @@ def test_a_zip_yields_each_activity_file_with_its_fingerprint() -> None:
 
 
 def test_the_same_file_has_the_same_fingerprint_inside_a_zip_and_alone() -> None:
+    """A file has the same fingerprint inside a zip, twice over, as uploaded alone."""
     gpx = activity_files()["2026/morning.gpx"]
     [alone] = read_upload("morning.gpx", gpx)
     twice = read_upload("runs.zip", make_zip({"a.gpx": gpx, "copy/a.gpx": gpx}))
@@ -76,6 +78,7 @@ def test_the_same_file_has_the_same_fingerprint_inside_a_zip_and_alone() -> None
 
 
 def test_a_damaged_member_is_named_in_the_refusal() -> None:
+    """A zip with a damaged GPX inside is refused as corrupt, naming the zip and the member."""
     gpx = activity_files()["2026/morning.gpx"]
     error = refusal(make_zip({"good.gpx": gpx, "morning.gpx": gpx[:-400]}))
     assert error.problem == "corrupt"
@@ -83,12 +86,14 @@ def test_a_damaged_member_is_named_in_the_refusal() -> None:
 
 
 def test_a_member_named_like_an_activity_must_be_one() -> None:
+    """A zip member named .gpx that is not one is refused as unknown_format, naming it."""
     error = refusal(make_zip({"photo.gpx": b"\x89PNG\r\n\x1a\n....", "ok.txt": b"hello"}))
     assert error.problem == "unknown_format"
     assert error.message.startswith("runs.zip: photo.gpx is not a GPX, TCX or FIT file")
 
 
 def test_a_member_is_recognised_by_its_content() -> None:
+    """A FIT file inside a zip is read by its content, whatever its name."""
     fit = activity_files()["evening.fit"]
     [imported] = read_upload("runs.zip", make_zip({"./export.dat": fit}))
     assert imported.format == "fit"
@@ -104,12 +109,14 @@ def test_a_member_is_recognised_by_its_content() -> None:
     ],
 )
 def test_a_zip_without_activity_files_is_refused(members: dict[str, bytes]) -> None:
+    """A zip holding no GPX, TCX or FIT file (or nothing) is refused, saying so."""
     error = refusal(make_zip(members))
     assert error.problem == "unknown_format"
     assert "no GPX, TCX or FIT file" in error.message
 
 
 def test_a_zip_inside_the_zip_is_refused() -> None:
+    """A zip holding a .zip is refused as unsafe, naming the inner zip."""
     inner = make_zip(activity_files())
     error = refusal(
         make_zip({"morning.gpx": activity_files()["2026/morning.gpx"], "old.zip": inner})
@@ -119,11 +126,13 @@ def test_a_zip_inside_the_zip_is_refused() -> None:
 
 
 def test_a_zip_inside_the_zip_is_refused_whatever_its_name() -> None:
+    """A zip holding a zip named like a GPX is refused as unsafe too."""
     error = refusal(make_zip({"morning.gpx": make_zip(activity_files())}))
     assert error.problem == "unsafe"
 
 
 def test_too_many_files_are_refused() -> None:
+    """A zip with more activity files than the limit is too_many_files; at the limit it reads."""
     gpx = activity_files()["2026/morning.gpx"]
     members = {f"run{i}.gpx": gpx for i in range(4)}
     assert len(read_upload("runs.zip", make_zip(members), max_files=4)) == 4
@@ -133,6 +142,7 @@ def test_too_many_files_are_refused() -> None:
 
 
 def test_a_member_inflating_past_the_limit_is_refused() -> None:
+    """A small zip whose member inflates past the unpacked limit is refused as too_large."""
     # 4 MiB of zeros deflate to a few kilobytes: the upload is small, its content is not.
     bomb = make_zip({"bomb.gpx": b"\x00" * (4 * 2**20)})
     assert len(bomb) < 10_000
@@ -141,6 +151,7 @@ def test_a_member_inflating_past_the_limit_is_refused() -> None:
 
 
 def test_members_adding_up_past_the_limit_are_refused() -> None:
+    """Members each under the unpacked limit but past it together are refused as too_large."""
     gpx = activity_files()["2026/morning.gpx"]
     members = {f"run{i}.gpx": gpx for i in range(3)}
     limit = len(gpx) * 2 + 10
@@ -149,6 +160,7 @@ def test_members_adding_up_past_the_limit_are_refused() -> None:
 
 
 def test_a_member_lying_about_its_size_is_not_inflated_past_its_declaration() -> None:
+    """A member declaring 100 bytes is read no further than that, and refused as corrupt."""
     # A zip bomb's trick: headers declaring 100 bytes for a member that inflates to 4 MiB.
     honest = make_zip({"bomb.gpx": b" " * (4 * 2**20)})
     lying = _declare_sizes(honest, 100)
@@ -173,5 +185,6 @@ def _declare_sizes(content: bytes, size: int) -> bytes:
 
 
 def test_a_damaged_zip_is_corrupt() -> None:
+    """A zip cut in half is refused as corrupt."""
     content = make_zip(activity_files())
     assert refusal(content[: len(content) // 2]).problem == "corrupt"
