@@ -195,9 +195,22 @@ def _check_contract(
                 # schemathesis reports check failures as a BaseExceptionGroup (FailureGroup);
                 # each one is collected, then all are reported together.
                 except (Exception, BaseExceptionGroup) as error:
-                    failures.append(f"{operation.label} ({mode.value} cases):\n{error}")
+                    failures.append(f"{operation.label} ({mode.value} cases):\n{_explain(error)}")
     if failures:
         raise ContractError(f"{len(failures)} contract failure(s)\n\n" + "\n\n".join(failures))
+
+
+def _explain(error: BaseException) -> str:
+    """The error and, for a group (schemathesis' failures, Hypothesis' "flaky"), every leaf.
+
+    A group's own message says only how many there are; the leaves say what failed.
+    """
+    if not isinstance(error, BaseExceptionGroup):
+        return f"{type(error).__name__}: {error}"
+    leaves = "\n".join(
+        "  - " + _explain(inner).replace("\n", "\n    ") for inner in error.exceptions
+    )
+    return f"{error.message}\n{leaves}"
 
 
 @dataclass(frozen=True)
