@@ -103,6 +103,11 @@ class Supervisor:
         #: Watchers of the children and the broker, and the readiness announcer.
         self._tasks: list[asyncio.Task[None]] = []
 
+    @property
+    def _patience(self) -> int:
+        """How long each service is given to exit on its own once asked to stop."""
+        return self._config.shutdown_grace_seconds + STOP_MARGIN_SECONDS
+
     def _stop(self, code: int, note: str) -> None:
         if self._code is None:
             self._code = code
@@ -115,10 +120,9 @@ class Supervisor:
                 self._printer.write("second Ctrl-C: killing what is still running\n")
                 self._force.set()
             return
-        wait = self._config.shutdown_grace_seconds + STOP_MARGIN_SECONDS
         self._stop(
             128 + signum,
-            f"{signum.name}: stopping everything (each service has up to {wait} s; "
+            f"{signum.name}: stopping everything (each service has up to {self._patience} s; "
             "Ctrl-C again kills them now)",
         )
 
@@ -133,6 +137,11 @@ class Supervisor:
         try:
             async with self._mail_sink():
                 await self._supervise(broker)
+        except Exception:
+            # A failure of the launcher itself: the services still stop, and are waited for.
+            with contextlib.suppress(Exception):
+                await stop_all(self._children, patience=self._patience, force=self._force)
+            raise
         finally:
             if broker is not None and broker.pid is not None:
                 await broker.stop()
@@ -147,8 +156,7 @@ class Supervisor:
         starter.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await starter
-        patience = self._config.shutdown_grace_seconds + STOP_MARGIN_SECONDS
-        await stop_all(self._children, patience=patience, force=self._force)
+        await stop_all(self._children, patience=self._patience, force=self._force)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
