@@ -393,3 +393,27 @@ def test_a_service_dying_while_up_stops_the_others_with_a_non_zero_code(
     assert "alpha: killed by SIGKILL, unexpectedly; stopping everything" in output
     assert "beta: stopped" in output
     assert _running(started) == []
+
+
+@pytest.mark.slow
+def test_a_failed_migration_stops_what_had_started_and_exits_1(
+    launcher_env: dict[str, str], start_launcher: StartLauncher, tmp_path: Path
+) -> None:
+    """A service whose database cannot be migrated is never started; beta, which needs no
+    migration and may have started meanwhile, is stopped again, and ``runnerly up`` exits 1
+    saying why."""
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    unreachable = not_a_folder / "alpha.db"
+    env = {**launcher_env, "ALPHA_DATABASE_URL": f"sqlite+aiosqlite:///{unreachable}"}
+    launcher = start_launcher("up", "alpha", "beta", env=env)
+
+    launcher.wait_for("runnerly: the migrations failed (see above)")
+    started = launcher.descendants()
+
+    assert launcher.wait() == 1
+    output = launcher.output
+    assert "migrating alpha failed" in output
+    assert not any(line.startswith("alpha |") for line in output.splitlines())
+    assert "Runnerly is up." not in output
+    assert _running(started) == []

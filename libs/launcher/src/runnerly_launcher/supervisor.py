@@ -190,6 +190,8 @@ class Supervisor:
                 self._tasks.append(asyncio.create_task(self._watch_broker(broker)))
         except LauncherError as exc:
             self._stop(1, f"runnerly: {exc}")
+        except Exception as exc:  # whatever failed, nothing may wait for ever
+            self._stop(1, f"runnerly: the start-up failed: {exc!r}")
 
     async def _start(self, children: Sequence[Child]) -> None:
         await asyncio.gather(*(child.start() for child in children))
