@@ -1,5 +1,6 @@
 # The few commands a newcomer needs. Everything runs through uv, which is
-# installed on first use into .tools/ when it is not already on PATH.
+# installed on first use into .tools/ when it is not already on PATH; once
+# `make up` has created .venv, ./runnerly runs the runnerly command without uv.
 
 UV_VERSION := 0.13.9
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
@@ -8,7 +9,8 @@ PYTEST_ARGS ?=
 .PHONY: up test test-fast lint format bench tools clean
 
 up: $(UV)                      ## start the whole system on this machine (Ctrl-C stops it)
-	$(UV) run runnerly up
+	$(UV) sync --quiet
+	exec ./runnerly up             # exec: no uv or shell process stays beside the launcher
 
 # In parallel, one worker per core: each worker has its own NATS server, ports
 # and databases (the kit's pytest plugin), so workers never share state.
@@ -34,6 +36,7 @@ bench: $(UV)                   ## run the benchmarks (see bench/README.md; needs
 	$(UV) run python -m bench.auth_bench
 	$(UV) run python -m bench.last_runs_bench
 	$(UV) run python -m bench.import_bench
+	$(UV) run python -m bench.launcher_bench
 
 tools: $(UV)
 

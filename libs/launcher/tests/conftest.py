@@ -115,6 +115,11 @@ class Launcher:
             self._changed.notify_all()
 
     @property
+    def pid(self) -> int:
+        """The launcher's process id."""
+        return self.process.pid
+
+    @property
     def output(self) -> str:
         """Everything printed so far."""
         with self._changed:

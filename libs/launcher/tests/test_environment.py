@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shlex
 import sys
 from pathlib import Path
 
@@ -14,9 +13,8 @@ from runnerly_kit.manifest import ServiceManifest
 from runnerly_launcher.config import LauncherConfig, load_config
 from runnerly_launcher.credentials import Credentials, load_or_create
 from runnerly_launcher.environment import (
+    DEVELOPMENT,
     clients_json,
-    mail_sink_command,
-    mail_sink_environment,
     service_command,
     service_environment,
 )
@@ -164,14 +162,14 @@ def test_the_token_dealer_accepts_the_clients_list() -> None:
 
 
 def test_a_service_runs_as_one_uvicorn_worker_of_its_app_factory(system: System) -> None:
-    """The command is uvicorn with --factory on the manifest's app factory, on the service's
-    port, one worker, a graceful-shutdown timeout, no access log, run by this Python."""
+    """The command is uvicorn itself (no shell) with --factory on the manifest's app factory,
+    on the service's port, one worker, a graceful-shutdown timeout, no access log, run by
+    this Python."""
     config, _ = system
     (alpha,) = config.select(["alpha"])
-    command = service_command(alpha, config)
-    argv = shlex.split(command)
+    argv = service_command(alpha, config)
 
-    assert argv[:4] == ["exec", sys.executable, "-m", "uvicorn"]
+    assert argv[:3] == [sys.executable, "-m", "uvicorn"]
     assert argv[argv.index("--factory") + 1] == "fake_runnerly.apps:create_alpha"
     assert argv[argv.index("--port") + 1] == "18771"
     assert argv[argv.index("--host") + 1] == "127.0.0.1"
@@ -211,25 +209,6 @@ def test_with_an_external_smtp_server_services_are_pointed_at_it(
 
     assert not config.starts_mail_sink
     assert (env["COURIER_SMTP_HOST"], env["COURIER_SMTP_PORT"]) == ("relay.example.org", "2587")
-
-
-def test_the_mail_sink_runs_on_its_port_and_sees_no_services_variables(
-    system: System, tmp_path: Path
-) -> None:
-    """The sink runs as ``python -m runnerly_launcher.mailsink`` on loopback, on
-    RUNNERLY_SMTP_PORT, into ``<data>/mail``, and its environment holds no service's variables
-    (so none of their secrets)."""
-    config, _ = system
-    argv = shlex.split(mail_sink_command(config))
-    environ = {"ALPHA_CLIENT_SECRET": "alpha-secret", "PATH": "/usr/bin"}
-    env = mail_sink_environment(config, environ)
-
-    assert argv[:4] == ["exec", sys.executable, "-m", "runnerly_launcher.mailsink"]
-    assert argv[argv.index("--host") + 1] == "127.0.0.1"
-    assert argv[argv.index("--port") + 1] == "18725"
-    assert argv[argv.index("--dir") + 1] == str(tmp_path / "var" / "mail")
-    assert "ALPHA_CLIENT_SECRET" not in env
-    assert env["PATH"] == "/usr/bin"
 
 
 def test_each_service_is_told_where_its_peers_are(system: System) -> None:
@@ -292,3 +271,28 @@ def test_the_login_commands_client_may_use_the_password_grant_only_for_runners_a
     secret = credentials.client_secrets["runnerly-cli"]
     assert cli["secret_hash"] == "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
     assert "grant_types" not in clients["alpha"]  # services keep the default grants
+
+
+def test_one_grace_is_given_to_uvicorn_and_to_the_service(system: System) -> None:
+    """RUNNERLY_SHUTDOWN_GRACE_SECONDS (30 s by default) is both uvicorn's graceful-shutdown
+    timeout and the service's own ``<PREFIX>SHUTDOWN_GRACE_SECONDS``."""
+    config, _ = system
+    (alpha,) = config.select(["alpha"])
+    argv = service_command(alpha, config)
+
+    assert config.shutdown_grace_seconds == 30
+    assert argv[argv.index("--timeout-graceful-shutdown") + 1] == "30"
+    assert _environment(system, "alpha")["ALPHA_SHUTDOWN_GRACE_SECONDS"] == "30"
+
+
+def test_the_launchers_copies_of_kit_defaults_match_the_kit() -> None:
+    """The values the launcher repeats instead of importing the kit's settings module
+    (which loads pydantic) are the kit's own."""
+    from runnerly_kit import settings
+    from runnerly_launcher import config
+
+    assert config.EMBEDDED_NATS_PORT == settings.EMBEDDED_NATS_PORT
+    assert config.TOKENDEALER_PORT == settings.TOKENDEALER_PORT
+    assert settings.Environment(DEVELOPMENT) is settings.Environment.development
+    manifest = pytest.importorskip("runnerly_tokendealer.manifest")
+    assert manifest.MANIFEST.default_port == settings.TOKENDEALER_PORT

@@ -24,13 +24,20 @@ from runnerly_launcher.mailsink import running_sink
 RUNNERLY = str(Path(sys.executable).parent / "runnerly")
 
 
-def _service(status: int, checks: dict[str, str] | None = None) -> Starlette:
-    """A stand-in service whose ``/readyz`` answers ``status``, like the kit's does."""
+def _service(
+    status: int, checks: dict[str, str] | None = None, *, broker: str | None = None
+) -> Starlette:
+    """A stand-in service whose ``/readyz`` answers ``status``, like the kit's does, and whose
+    ``/healthz`` names its broker state when ``broker`` is given (an older kit's does not)."""
 
     async def readyz(_request: Request) -> JSONResponse:
         return JSONResponse({"checks": checks or {}}, status_code=status)
 
-    return Starlette(routes=[Route("/readyz", readyz)])
+    async def healthz(_request: Request) -> JSONResponse:
+        details = {"broker": broker, "outbox_pending": 0} if broker else {}
+        return JSONResponse({"status": "ok", "details": details})
+
+    return Starlette(routes=[Route("/readyz", readyz), Route("/healthz", healthz)])
 
 
 async def _status(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
@@ -43,7 +50,7 @@ async def _status(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     return process.returncode, out.decode(), err.decode()
 
 
-def _by_name(body: dict[str, Any]) -> dict[str, dict[str, str]]:
+def _by_name(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {entry["name"]: entry for entry in body["services"]}
 
 
@@ -72,15 +79,17 @@ async def test_status_json_lists_name_url_and_health_and_exits_0_when_all_are_up
             "url": f"nats://127.0.0.1:{nats_server.port}",
             "health": "up",
             "detail": body["services"][0]["detail"],
+            "broker": None,
         },
         {
             "name": "mail",
             "url": f"smtp://127.0.0.1:{smtp_port}",
             "health": "up",
             "detail": "accepting mail",
+            "broker": None,
         },
-        {"name": "alpha", "url": alpha_url, "health": "up", "detail": "ready"},
-        {"name": "beta", "url": beta_url, "health": "up", "detail": "ready"},
+        {"name": "alpha", "url": alpha_url, "health": "up", "detail": "ready", "broker": None},
+        {"name": "beta", "url": beta_url, "health": "up", "detail": "ready", "broker": None},
     ]
     assert body["services"][0]["detail"].startswith("nats-server ")
 
@@ -121,6 +130,7 @@ async def test_a_broker_that_does_not_answer_is_down(launcher_env: dict[str, str
         "url": f"nats://127.0.0.1:{launcher_env['RUNNERLY_NATS_PORT']}",
         "health": "down",
         "detail": "connection refused",
+        "broker": None,
     }
     assert services["alpha"]["health"] == "up"
 
@@ -170,6 +180,29 @@ async def test_the_table_shows_one_aligned_row_per_component(
     assert mail.split() == ["mail", smtp_url, "DOWN", "connection", "refused"]
     # Aligned: every URL starts in the same column.
     assert len({line.index("://") for line in (broker, mail, alpha, beta)}) == 1
+
+
+async def test_each_services_broker_state_from_healthz_is_shown(
+    launcher_env: dict[str, str], nats_server: NatsServer
+) -> None:
+    """The broker state a service reports in ``/healthz`` details is in ``--json`` and in the
+    table; a disconnected broker does not make a ready service down (it is not readiness)."""
+    env = {**launcher_env, "RUNNERLY_NATS_PORT": str(nats_server.port)}
+    alpha_port, beta_port = int(env["RUNNERLY_ALPHA_PORT"]), int(env["RUNNERLY_BETA_PORT"])
+    async with (
+        serve(_service(200, broker="disconnected"), port=alpha_port),
+        serve(_service(503, {"database": "unavailable: gone"}, broker="connected"), port=beta_port),
+    ):
+        _, out, _ = await _status("alpha", "beta", "--json", env=env)
+        _, table, _ = await _status("alpha", "beta", env=env)
+
+    services = _by_name(json.loads(out))
+    assert (services["alpha"]["health"], services["alpha"]["broker"]) == ("up", "disconnected")
+    assert (services["beta"]["health"], services["beta"]["broker"]) == ("down", "connected")
+    assert services["broker"]["broker"] is None
+    rows = {line.split()[0]: line for line in table.splitlines()}
+    assert rows["alpha"].endswith("up      ready; broker disconnected")
+    assert rows["beta"].endswith("DOWN    HTTP 503 (database: unavailable: gone); broker connected")
 
 
 @pytest.mark.parametrize("command", ["status", "migrate", "up"])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, BinaryIO
@@ -175,7 +176,7 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
         factory: Any = _BufferedBytesLogger
         foreign_renderer: Processor = structlog.processors.JSONRenderer()
     else:
-        renderer = foreign_renderer = structlog.dev.ConsoleRenderer()
+        renderer = foreign_renderer = structlog.dev.ConsoleRenderer(colors=_colours_wanted())
         factory = structlog.PrintLoggerFactory(sys.stdout)
     structlog.configure(
         processors=[
@@ -207,6 +208,15 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+
+
+def _colours_wanted() -> bool:
+    # Colour codes belong on a terminal: in a file or a pipe (the launcher's) they are noise.
+    # NO_COLOR (no-color.org) turns them off even there.
+    try:
+        return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    except (AttributeError, ValueError):  # no stdout, or a closed one
+        return False
 
 
 def get_logger(name: str) -> FilteringBoundLogger:

@@ -1,22 +1,25 @@
 """The embedded broker: one ``nats-server`` with JetStream, storing under ``<data dir>/nats``.
 
-It runs outside honcho on purpose: it must accept connections before any
-service starts (services connect to it in their start-up), and it must stop
-after them, so that a stopping service can still flush its outbox.
+It is started before the services (they connect to it in their start-up) and
+stopped only after every service has exited, so that a stopping service can
+still flush its outbox.
 """
 
 from __future__ import annotations
 
-import subprocess
-import time
+import asyncio
+import contextlib
+import os
+import signal
 from pathlib import Path
 
 from runnerly_kit.nats_binary import nats_server_binary as find_nats_server
 from runnerly_launcher.config import HOST
 from runnerly_launcher.errors import BrokerError
-from runnerly_launcher.probes import port_is_open
+from runnerly_launcher.probes import port_accepts
 
 _STOP_TIMEOUT_SECONDS = 10.0
+_START_POLL_SECONDS = 0.05
 
 
 def nats_server_binary() -> str:
@@ -34,14 +37,14 @@ class EmbeddedBroker:
         self.port = port
         self.store_dir = store_dir
         self.log_file = store_dir / "nats-server.log"
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: asyncio.subprocess.Process | None = None
 
     @property
     def pid(self) -> int | None:
         """The server's process id while it runs."""
         return self._process.pid if self._process else None
 
-    def start(self, *, timeout: float = 15.0) -> None:
+    async def start(self, *, within: float = 15.0) -> None:
         """Start the server and return once it accepts connections."""
         self.store_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         argv = [
@@ -54,34 +57,48 @@ class EmbeddedBroker:
         ]  # fmt: skip
         # A session of its own: the terminal's Ctrl-C goes to the launcher, which
         # stops the services first and the broker last.
-        self._process = subprocess.Popen(  # noqa: S603  # our own binary and options, no shell
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True
+        process = self._process = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            start_new_session=True,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
+        try:
+            async with asyncio.timeout(within):
+                await self._until_listening(process)
+        except TimeoutError:
+            await self.stop()
+            raise BrokerError(
+                f"nats-server did not listen on port {self.port}; see {self.log_file}"
+            ) from None
+        except BaseException:
+            await self.stop()  # cancelled (Ctrl-C during start-up): leave nothing behind
+            raise
+
+    async def _until_listening(self, process: asyncio.subprocess.Process) -> None:
+        while not await port_accepts(HOST, self.port):
+            if process.returncode is not None:
                 self._process = None
                 raise BrokerError(f"nats-server exited at start-up; see {self.log_file}")
-            if port_is_open(HOST, self.port):
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise BrokerError(f"nats-server did not listen on port {self.port}; see {self.log_file}")
+            await asyncio.sleep(_START_POLL_SECONDS)
 
-    def wait(self) -> int:
-        """Block until the server exits; its exit code."""
+    async def wait(self) -> int:
+        """Wait until the server exits; its exit code."""
         if self._process is None:
             return 0
-        return self._process.wait()
+        return await self._process.wait()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and wait until it is gone."""
         process, self._process = self._process, None
         if process is None:
             return
-        process.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=_STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            async with asyncio.timeout(_STOP_TIMEOUT_SECONDS):
+                await process.wait()
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()

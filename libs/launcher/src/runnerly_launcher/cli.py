@@ -78,7 +78,7 @@ def _up(
     endpoints: Sequence[ServiceEndpoint],
     environ: Mapping[str, str],
 ) -> int:
-    # Imported here: SQLAlchemy, Alembic and honcho would make `status` slow to start.
+    # Imported here: the mail sink's SMTP server is of no use to the other commands.
     from runnerly_launcher.supervisor import up  # noqa: PLC0415
 
     return up(config, endpoints, environ, sys.stdout)
@@ -101,7 +101,9 @@ def _migrate(
     endpoints: Sequence[ServiceEndpoint],
     environ: Mapping[str, str],
 ) -> int:
-    from runnerly_launcher.migrate import migrate  # noqa: PLC0415  # as in _up
+    # Imported here: SQLAlchemy and Alembic would make every other command slow to start
+    # (and `up` runs this command in a child process so that they never load into it).
+    from runnerly_launcher.migrate import migrate  # noqa: PLC0415
 
     asyncio.run(migrate(endpoints, config, environ, sys.stdout))
     return 0
@@ -136,13 +138,21 @@ def _login(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     credentials = read_credentials(secrets_file)
     if CLI_CLIENT_ID not in credentials.client_secrets:
         raise LauncherError("this data folder predates `runnerly login`: restart `runnerly up`")
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    password = _read_password(args.password_stdin)
     tokens = log_in(
         config.tokendealer_url, credentials.client_secrets[CLI_CLIENT_ID], args.email, password
     )
     sys.stderr.write(f"logged in: scope {tokens.scope!r}, expires in {tokens.expires_in} s\n")
     sys.stdout.write(f"{tokens.access_token}\n")
     return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    # getpass reads the terminal even when stdin is a pipe (and warns when there is no
+    # terminal): `echo pw | runnerly login ...` must read the pipe, without a word.
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -197,11 +207,15 @@ def _parser() -> argparse.ArgumentParser:
         "login",
         help="print a runner's access token (password grant), for calling the APIs by hand",
         description="Log in at the running token dealer as the runnerly-cli client and print "
-        "the access token, e.g. token=$(runnerly login you@example.org).",
+        "the access token, e.g. token=$(runnerly login you@example.org). The password is "
+        "asked for on the terminal, or read from standard input when that is not a terminal "
+        '(echo "$pw" | runnerly login you@example.org).',
     )
     login.add_argument("email")
     login.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input even when it is a terminal",
     )
     login.set_defaults(command=_login)
     return parser

@@ -10,7 +10,7 @@ Every value has a default that works on a laptop; every default can be changed:
 ``RUNNERLY_SMTP_URL``              an external SMTP server (``smtp://host:port``); no sink then
 ``RUNNERLY_<SERVICE>_PORT``        a service's port (default: its manifest's port)
 ``RUNNERLY_LOG_JSON``              JSON logs instead of readable ones (default false)
-``RUNNERLY_SHUTDOWN_GRACE_SECONDS``  time uvicorn gives in-flight requests (default 3)
+``RUNNERLY_SHUTDOWN_GRACE_SECONDS``  a service's grace period to stop (default 30)
 ``RUNNERLY_READY_TIMEOUT_SECONDS``   how long ``up`` waits for ``/readyz`` (default 60)
 =================================  =====================================================
 
@@ -29,17 +29,29 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from runnerly_kit.manifest import ENTRY_POINT_GROUP, ServiceManifest
-from runnerly_kit.settings import EMBEDDED_NATS_PORT, TOKENDEALER_PORT
 from runnerly_launcher.errors import ConfigError
 
 #: Everything the launcher starts listens on loopback only.
 HOST = "127.0.0.1"
 #: The service that issues tokens; it alone receives the clients list and the key secret.
 TOKEN_DEALER = "tokendealer"  # noqa: S105  # a service name, not a secret
+# The kit's defaults (runnerly_kit.settings), repeated rather than imported: the
+# settings module brings pydantic, the biggest import a long-running launcher would
+# carry. A test keeps the two equal.
+#: The embedded broker's default port.
+EMBEDDED_NATS_PORT = 8790
+#: The token dealer's default port.
+TOKENDEALER_PORT = 8701
 #: The local SMTP sink's default port (not 25, 465 or 587: nothing standard is bound).
 SMTP_SINK_PORT = 8725
 #: Port of an external SMTP server named in ``RUNNERLY_SMTP_URL`` without one.
 SMTP_DEFAULT_PORT = 25
+
+#: How long a service may take to stop (interfaces: the kit's default, 30 s).
+DEFAULT_SHUTDOWN_GRACE_SECONDS = 30
+#: What the launcher adds to a service's grace before it kills it: the outbox flush and
+#: closing connections come after uvicorn's own graceful shutdown.
+STOP_MARGIN_SECONDS = 15
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
@@ -72,6 +84,7 @@ class LauncherConfig:
     #: An operator's broker; ``None`` means the launcher runs its own.
     external_nats_url: str | None
     log_json: bool
+    #: A service's grace to stop; the launcher waits this plus STOP_MARGIN_SECONDS for it.
     shutdown_grace_seconds: int
     ready_timeout_seconds: float
     #: Every installed service, in start order.
@@ -155,7 +168,9 @@ def load_config(
         nats_port=_port(environ, "RUNNERLY_NATS_PORT", EMBEDDED_NATS_PORT),
         external_nats_url=external,
         log_json=_flag(environ, "RUNNERLY_LOG_JSON", default=False),
-        shutdown_grace_seconds=int(_number(environ, "RUNNERLY_SHUTDOWN_GRACE_SECONDS", 3)),
+        shutdown_grace_seconds=int(
+            _number(environ, "RUNNERLY_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS)
+        ),
         ready_timeout_seconds=_number(environ, "RUNNERLY_READY_TIMEOUT_SECONDS", 60),
         services=tuple(_endpoint(m, environ) for m in manifests),
         smtp_sink_port=_port(environ, "RUNNERLY_SMTP_PORT", SMTP_SINK_PORT),

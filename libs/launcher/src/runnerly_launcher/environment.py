@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shlex
 import sys
 from collections.abc import Mapping
 
-from runnerly_kit.settings import Environment
 from runnerly_launcher.config import HOST, TOKEN_DEALER, LauncherConfig, ServiceEndpoint
 from runnerly_launcher.credentials import Credentials
 from runnerly_launcher.login import CLI_CLIENT_ID, cli_client
+
+#: ``runnerly_kit.settings.Environment.development``: on one machine every service runs
+#: in development mode (the settings module is not imported, see config.py).
+DEVELOPMENT = "development"
 
 
 def database_url(
@@ -78,7 +80,7 @@ def service_environment(
     """The full environment of one service's process."""
     prefix = endpoint.manifest.env_prefix
     ours = {
-        f"{prefix}ENVIRONMENT": Environment.development.value,
+        f"{prefix}ENVIRONMENT": DEVELOPMENT,
         f"{prefix}HOST": HOST,
         f"{prefix}PORT": str(endpoint.port),
         f"{prefix}DATA_DIR": str(config.data_dir),
@@ -88,6 +90,8 @@ def service_environment(
         f"{prefix}CLIENT_ID": client_id(endpoint, environ),
         f"{prefix}CLIENT_SECRET": client_secret(endpoint, credentials, environ),
         f"{prefix}LOG_JSON": "true" if config.log_json else "false",
+        # One grace for both ends: uvicorn's and the kit's own (the outbox flush).
+        f"{prefix}SHUTDOWN_GRACE_SECONDS": str(config.shutdown_grace_seconds),
         # Logs go through a pipe to the launcher; unbuffered, they show up as they happen.
         "PYTHONUNBUFFERED": "1",
     }
@@ -116,27 +120,10 @@ def service_environment(
     return {**ours, **inherited}
 
 
-def mail_sink_environment(config: LauncherConfig, environ: Mapping[str, str]) -> dict[str, str]:
-    """The sink's environment: the user's, without any service's variables (their secrets)."""
-    prefixes = tuple(p for e in config.services if (p := e.manifest.env_prefix))
-    kept = {key: value for key, value in environ.items() if not key.startswith(prefixes)}
-    return {**kept, "PYTHONUNBUFFERED": "1"}
-
-
-def mail_sink_command(config: LauncherConfig) -> str:
-    """The shell command honcho runs for the local SMTP sink."""
-    argv = [
-        sys.executable, "-m", "runnerly_launcher.mailsink",
-        "--host", HOST,
-        "--port", str(config.smtp_sink_port),
-        "--dir", str(config.mail_dir),
-    ]  # fmt: skip
-    return "exec " + shlex.join(argv)  # exec: as for a service, signals reach the sink itself
-
-
-def service_command(endpoint: ServiceEndpoint, config: LauncherConfig) -> str:
-    """The shell command honcho runs: uvicorn, one worker, the app factory, no access log."""
-    argv = [
+def service_command(endpoint: ServiceEndpoint, config: LauncherConfig) -> list[str]:
+    """The service's argv, run as is (no shell): uvicorn, one worker, the app factory,
+    no access log."""
+    return [
         sys.executable, "-m", "uvicorn",
         "--factory", endpoint.manifest.app_factory,
         "--host", HOST,
@@ -149,5 +136,3 @@ def service_command(endpoint: ServiceEndpoint, config: LauncherConfig) -> str:
         # The kit's middleware logs each request once, with its request id.
         "--no-access-log",
     ]  # fmt: skip
-    # exec: the shell honcho starts becomes uvicorn, so signals reach uvicorn itself.
-    return "exec " + shlex.join(argv)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from runnerly_launcher.errors import LauncherError
+
+if TYPE_CHECKING:
+    import httpx
 
 CLI_CLIENT_ID = "runnerly-cli"
 CLI_SCOPES = ("runner", "admin")
@@ -47,6 +48,10 @@ def cli_client(secret_hash: str) -> dict[str, Any]:
 
 def log_in(tokendealer_url: str, secret: str, email: str, password: str) -> Tokens:
     """The password grant at the token dealer, as the ``runnerly-cli`` client."""
+    # Imported here: `runnerly up` reads this module's client id and runs for hours;
+    # httpx would be its biggest import.
+    import httpx  # noqa: PLC0415
+
     try:
         response = httpx.post(
             f"{tokendealer_url.rstrip('/')}/oauth/token",

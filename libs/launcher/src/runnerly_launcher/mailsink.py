@@ -2,7 +2,8 @@
 
 On one machine no mail leaves the laptop: services that send mail are pointed at
 this server, and ``runnerly mail`` reads what it caught (see
-:mod:`runnerly_launcher.mailbox`). ``runnerly up`` runs it as a supervised process::
+:mod:`runnerly_launcher.mailbox`). ``runnerly up`` serves it in its own event
+loop; it can also run alone::
 
     python -m runnerly_launcher.mailsink --host 127.0.0.1 --port 8725 --dir var/mail
 
@@ -17,7 +18,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ _CLOSE_TIMEOUT_SECONDS = 2.0
 class MailSinkHandler:
     """aiosmtpd handler: every recipient is accepted, every message is stored."""
 
-    def __init__(self, directory: Path, *, announce: bool = False) -> None:
+    def __init__(self, directory: Path, *, announce: Callable[[str], None] | None = None) -> None:
         self.directory = directory
         self._announce = announce
 
@@ -54,20 +55,20 @@ class MailSinkHandler:
         path = await asyncio.to_thread(
             store, self.directory, sender, list(envelope.rcpt_tos), content
         )
-        if self._announce:
+        if self._announce is not None:
             # One line per message in `runnerly up`'s output, with the command that shows it.
             message_id = path.stem.rpartition("-")[2]
             recipients = ", ".join(envelope.rcpt_tos)
-            sys.stdout.write(f"caught mail for {recipients}: runnerly mail {message_id}\n")
-            sys.stdout.flush()
+            self._announce(f"caught mail for {recipients}: runnerly mail {message_id}")
         return "250 Message accepted for delivery"
 
 
 @contextlib.asynccontextmanager
 async def running_sink(
-    directory: Path, host: str, port: int, *, announce: bool = False
+    directory: Path, host: str, port: int, *, announce: Callable[[str], None] | None = None
 ) -> AsyncIterator[asyncio.Server]:
-    """Serve SMTP on ``host:port`` in the running loop, storing into ``directory``."""
+    """Serve SMTP on ``host:port`` in the running loop, storing into ``directory``;
+    ``announce`` is called with a line for each message caught."""
     handler = MailSinkHandler(directory, announce=announce)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
@@ -98,10 +99,15 @@ async def serve_until_stopped(directory: Path, host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with running_sink(directory, host, port, announce=True):
+    async with running_sink(directory, host, port, announce=_print):
         sys.stdout.write(f"catching mail on smtp://{host}:{port}, into {directory}\n")
         sys.stdout.flush()
         await stop.wait()
+
+
+def _print(line: str) -> None:
+    sys.stdout.write(f"{line}\n")
+    sys.stdout.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

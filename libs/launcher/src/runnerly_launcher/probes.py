@@ -1,5 +1,9 @@
 """Is it up? A service answers ``GET /readyz`` with 200; the broker greets with NATS ``INFO``,
-the mail server with SMTP ``220``."""
+the mail server with SMTP ``220``.
+
+The probes speak just enough HTTP/1.1 over asyncio streams: an HTTP client
+library would be the biggest import of ``runnerly up``, which runs for hours.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 NATS_DEFAULT_PORT = 4222
 PROBE_TIMEOUT_SECONDS = 2.0
+#: A probe's answer is a small JSON body; anything longer is cut here.
+_MAX_RESPONSE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,17 +28,28 @@ class Health:
     name: str
     url: str
     up: bool
-    #: Why: ``ready``, ``HTTP 503 (broker: unavailable: ...)``, ``connection refused``...
+    #: Why: ``ready``, ``HTTP 503 (database: unavailable: ...)``, ``connection refused``...
     detail: str
+    #: A service's broker connection from its ``/healthz`` details (``connected``,
+    #: ``disconnected``, ``not_used``); ``None`` when it does not say, and for non-services.
+    broker: str | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form: name, url, health (``up`` or ``down``) and detail."""
+    def as_dict(self) -> dict[str, str | None]:
+        """The JSON form: name, url, health (``up`` or ``down``), detail and broker."""
         return {
             "name": self.name,
             "url": self.url,
             "health": "up" if self.up else "down",
             "detail": self.detail,
+            "broker": self.broker,
         }
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail with the broker state when it matters (the table's last column)."""
+        if self.broker is None or self.broker == "not_used":
+            return self.detail
+        return f"{self.detail}; broker {self.broker}"
 
 
 def port_is_open(host: str, port: int, *, timeout: float = 0.5) -> bool:
@@ -44,6 +59,19 @@ def port_is_open(host: str, port: int, *, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
+
+
+async def port_accepts(host: str, port: int) -> bool:
+    """:func:`port_is_open`, without blocking the event loop."""
+    try:
+        async with asyncio.timeout(0.5):
+            _reader, writer = await asyncio.open_connection(host, port)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
 
 
 def public_url(url: str) -> str:
@@ -56,16 +84,94 @@ def public_url(url: str) -> str:
     return ",".join(parts)
 
 
-async def check_service(client: httpx.AsyncClient, name: str, base_url: str) -> Health:
-    """GET ``/readyz``: up when it answers 200."""
+class HttpProbeError(Exception):
+    """The server's answer was not HTTP."""
+
+
+async def http_get(base_url: str, path: str) -> tuple[int, Any]:
+    """``GET base_url + path`` on a fresh connection; the status and the JSON body (or None)."""
+    split = urlsplit(base_url)
+    host, port = split.hostname or "127.0.0.1", split.port or 80
+    request = (
+        f"GET {split.path.rstrip('/')}{path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        "Accept: application/json\r\nConnection: close\r\n\r\n"
+    )
+    writer: asyncio.StreamWriter | None = None
     try:
-        response = await client.get(f"{base_url.rstrip('/')}/readyz", timeout=PROBE_TIMEOUT_SECONDS)
-    except httpx.HTTPError as exc:
-        return Health(name, base_url, up=False, detail=_describe(exc))
-    if response.status_code == 200:
-        return Health(name, base_url, up=True, detail="ready")
-    detail = f"HTTP {response.status_code}{_checks(response)}"
-    return Health(name, base_url, up=False, detail=detail)
+        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(request.encode("ascii"))
+            await writer.drain()
+            raw = await reader.read(_MAX_RESPONSE_BYTES)
+            while len(raw) < _MAX_RESPONSE_BYTES and (more := await reader.read(65536)):
+                raw += more
+    finally:
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+    return _parse_response(raw)
+
+
+def _parse_response(raw: bytes) -> tuple[int, Any]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+        raise HttpProbeError("not an HTTP server")
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in header_lines)
+    }
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = _dechunk(body)
+    try:
+        document = json.loads(body) if body else None
+    except ValueError:
+        document = None
+    return int(parts[1]), document
+
+
+def _dechunk(body: bytes) -> bytes:
+    chunks = []
+    while body:
+        size_line, _, rest = body.partition(b"\r\n")
+        try:
+            size = int(size_line.split(b";")[0], 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        chunks.append(rest[:size])
+        body = rest[size + 2 :]
+    return b"".join(chunks)
+
+
+async def check_service(name: str, base_url: str) -> Health:
+    """GET ``/readyz`` (up when it answers 200) and ``/healthz`` (the broker state), at once."""
+    answers: tuple[tuple[int, Any] | BaseException, ...] = await asyncio.gather(
+        http_get(base_url, "/readyz"), http_get(base_url, "/healthz"), return_exceptions=True
+    )
+    ready, health = answers
+    broker = _broker_state(health)
+    if isinstance(ready, BaseException):
+        if not isinstance(ready, Exception):
+            raise ready
+        return Health(name, base_url, up=False, detail=_describe(ready), broker=broker)
+    status, body = ready
+    if status == 200:
+        return Health(name, base_url, up=True, detail="ready", broker=broker)
+    return Health(name, base_url, up=False, detail=f"HTTP {status}{_checks(body)}", broker=broker)
+
+
+def _broker_state(health: tuple[int, Any] | BaseException) -> str | None:
+    # The kit's /healthz says {"details": {"broker": ...}}; an older service says nothing.
+    if isinstance(health, BaseException):
+        return None
+    _status, body = health
+    details = body.get("details") if isinstance(body, dict) else None
+    state = details.get("broker") if isinstance(details, dict) else None
+    return state if isinstance(state, str) else None
 
 
 async def check_broker(url: str, *, name: str = "broker") -> Health:
@@ -121,33 +227,26 @@ def _nats_version(info: bytes) -> str:
     return f"nats-server {version}".strip()
 
 
-def _checks(response: httpx.Response) -> str:
+def _checks(body: Any) -> str:
     # The kit's /readyz names each failing dependency; show them to the operator.
-    try:
-        body: Any = response.json()
-        checks = body["checks"]
-        failing = [f"{name}: {state}" for name, state in checks.items() if state != "ok"]
-    except (ValueError, KeyError, TypeError, AttributeError):
+    checks = body.get("checks") if isinstance(body, dict) else None
+    if not isinstance(checks, dict):
         return ""
+    failing = [f"{name}: {state}" for name, state in checks.items() if state not in _FINE]
     return f" ({', '.join(failing)})" if failing else ""
 
 
+#: Check values that are not a reason for being down (interfaces: ok, not_needed).
+_FINE = frozenset({"ok", "not_needed"})
+
+
 def _describe(exc: BaseException) -> str:
-    if _caused_by(exc, ConnectionRefusedError):
+    if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(exc, httpx.ConnectError):
-        return "cannot connect"
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+    if isinstance(exc, TimeoutError):
         return "no answer (timeout)"
+    if isinstance(exc, HttpProbeError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return "cannot connect"
     return f"unreachable ({type(exc).__name__})"
-
-
-def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
-    # httpx wraps the socket's error; the operator wants the root cause.
-    for _ in range(8):  # bounded: exception chains can loop
-        if exc is None:
-            return False
-        if isinstance(exc, kind):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False

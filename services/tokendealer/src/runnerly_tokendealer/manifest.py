@@ -1,7 +1,11 @@
 """How the launcher sees the token dealer (no import of the app here)."""
 
 from runnerly_kit.manifest import ServiceManifest
-from runnerly_kit.settings import TOKENDEALER_PORT
+
+# runnerly_kit.settings.TOKENDEALER_PORT, not imported: the launcher reads every
+# manifest, and the settings module would load pydantic into it (a launcher test
+# keeps the two equal).
+TOKENDEALER_PORT = 8701
 
 MANIFEST = ServiceManifest(
     name="tokendealer",

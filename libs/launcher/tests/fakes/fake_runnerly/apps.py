@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import smtplib
 import sqlite3
+from collections.abc import AsyncIterator
 from email.message import EmailMessage
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -71,10 +74,19 @@ def _create(prefix: str, *, has_database: bool, sends_mail: bool = False) -> Sta
         await asyncio.to_thread(_send, host, port, message)
         return JSONResponse({"sent": True})
 
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        # <PREFIX>STOP_SECONDS: a service slow to stop, like one flushing its outbox;
+        # it writes <PREFIX>STOPPED_FILE once it has finished.
+        await asyncio.sleep(float(os.environ.get(f"{prefix}STOP_SECONDS", "0")))
+        if stopped_file := os.environ.get(f"{prefix}STOPPED_FILE"):
+            await asyncio.to_thread(Path(stopped_file).write_text, "stopped cleanly\n")
+
     routes = [Route("/readyz", readyz), Route("/env", env)]
     if sends_mail:
         routes.append(Route("/send-mail", send_mail, methods=["POST"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def _send(host: str, port: int, message: EmailMessage) -> None:
