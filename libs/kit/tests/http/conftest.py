@@ -179,7 +179,7 @@ async def make_client() -> AsyncIterator[Callable[..., ServiceClient]]:
 
     def make(**options: Any) -> ServiceClient:
         settings: dict[str, Any] = {
-            "timeout": 2.0,
+            "timeout": 30.0,  # a bound on failure; the timeout tests set their own
             "retries": 3,
             "token_provider": None,
             "backoff_initial_seconds": 0.01,

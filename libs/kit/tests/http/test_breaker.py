@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runnerly_kit.http import CircuitBreaker, CircuitOpen
-
-
-class ManualClock:
-    """A monotonic clock that moves only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from runnerly_kit.testing.clock import ManualClock
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.http import CircuitOpen, ServiceClient
+from runnerly_kit.testing.clock import ManualClock
 from runnerly_kit.testing.ports import free_port
 
 MakeClient = Callable[..., ServiceClient]
@@ -152,23 +153,26 @@ async def test_the_breaker_half_opens_after_the_reset_time(
     make_client: MakeClient, peer_url: str, hits: Counter[str], script: dict[str, list[int]]
 ) -> None:
     """After the reset time one trial goes through: a failure reopens, a success closes."""
-    reset = 0.2
-    client = make_client(retries=0, breaker_failure_threshold=2, breaker_reset_seconds=reset)
+    clock = ManualClock()
+    client = make_client(
+        retries=0, breaker_failure_threshold=2, breaker_reset_seconds=30, clock=clock
+    )
     url = f"{peer_url}/script/recovering"
     script["recovering"] = [500, 500, 500]
     for _ in range(2):
         await client.get(url)
+    clock.advance(29)
     with pytest.raises(CircuitOpen):
         await client.get(url)
     assert hits["/script/recovering"] == 2
 
-    await asyncio.sleep(reset * 1.5)
+    clock.advance(1)
     assert (await client.get(url)).status_code == 500  # the trial fails...
     with pytest.raises(CircuitOpen):  # ...so the breaker is open again at once
         await client.get(url)
     assert hits["/script/recovering"] == 3
 
-    await asyncio.sleep(reset * 1.5)
+    clock.advance(30)
     assert (await client.get(url)).status_code == 200  # the trial succeeds...
     assert (await client.get(url)).status_code == 200  # ...so the breaker is closed
     assert hits["/script/recovering"] == 5
@@ -178,10 +182,12 @@ async def test_only_one_trial_call_goes_through_while_half_open(
     make_client: MakeClient, peer_url: str, hits: Counter[str]
 ) -> None:
     """While the trial call is in flight, the other calls to that peer fail fast."""
-    reset = 0.1
-    client = make_client(retries=0, breaker_failure_threshold=1, breaker_reset_seconds=reset)
+    clock = ManualClock()
+    client = make_client(
+        retries=0, breaker_failure_threshold=1, breaker_reset_seconds=30, clock=clock
+    )
     await client.get(f"{peer_url}/status/500")
-    await asyncio.sleep(reset * 1.5)
+    clock.advance(30)
     results = await asyncio.gather(
         *(client.get(f"{peer_url}/slow/0.2") for _ in range(5)), return_exceptions=True
     )

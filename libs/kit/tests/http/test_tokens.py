@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from runnerly_kit.errors import ServiceUnavailable, UpstreamError
 from runnerly_kit.http import ServiceTokenProvider
 from runnerly_kit.settings import ServiceSettings
+from runnerly_kit.testing.clock import ManualClock
 from runnerly_kit.testing.ports import free_port
 
 MakeProvider = Callable[..., ServiceTokenProvider]
@@ -86,10 +87,13 @@ async def test_the_token_is_refreshed_shortly_before_it_expires(
     make_provider: MakeProvider, issued: list[str], token_options: dict[str, float]
 ) -> None:
     """A token close to its expiry is replaced before a peer could refuse it."""
-    token_options["expires_in"] = 1
-    provider = make_provider()
+    token_options["expires_in"] = 300
+    clock = ManualClock()
+    provider = make_provider(refresh_margin_seconds=30, clock=clock)
     assert await provider.token() == "tok-1"
-    await asyncio.sleep(0.95)  # past the refresh point: nine tenths of its lifetime
+    clock.advance(269)
+    assert await provider.token() == "tok-1"  # still well inside its lifetime
+    clock.advance(1)  # 30 s before expiry: the refresh margin
     assert await provider.token() == "tok-2"
 
 

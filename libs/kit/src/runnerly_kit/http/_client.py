@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +54,8 @@ class ServiceClient:
         backoff_max_seconds: float = 2.0,
         retry_after_cap_seconds: float = 5.0,
         max_connections: int = 100,
+        # The circuit breakers' clock (tests move one by hand).
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         timeouts = httpx.Timeout(
             connect=connect_timeout if connect_timeout is not None else timeout,
@@ -70,6 +74,7 @@ class ServiceClient:
         self._token_provider = token_provider
         self._breaker_threshold = breaker_failure_threshold
         self._breaker_reset = breaker_reset_seconds
+        self._clock = clock
         self._breakers: dict[str, CircuitBreaker] = {}
         self._policy = RetryPolicy(
             backoff_initial=backoff_initial_seconds,
@@ -93,7 +98,10 @@ class ServiceClient:
         breaker = self._breakers.get(peer)
         if breaker is None:
             breaker = CircuitBreaker(
-                peer, failure_threshold=self._breaker_threshold, reset_seconds=self._breaker_reset
+                peer,
+                failure_threshold=self._breaker_threshold,
+                reset_seconds=self._breaker_reset,
+                clock=self._clock,
             )
             self._breakers[peer] = breaker
         return breaker
