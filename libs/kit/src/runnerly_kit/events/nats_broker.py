@@ -333,10 +333,12 @@ class NatsWatch:
             raise BrokerUnavailable("reconnected to NATS; watch again")
         try:
             messages = await self._sub.fetch(max_messages, timeout=max_wait)
-        except nats.errors.TimeoutError:
+        except TimeoutError:
+            # nats-py raises its own TimeoutError or asyncio's, depending on where the wait
+            # ran out; either way nothing arrived (a lost server shows in the generation).
             return []
         except _BROKER_ERRORS as exc:
-            raise BrokerUnavailable(f"watch failed: {exc}") from exc
+            raise BrokerUnavailable(f"watch failed: {type(exc).__name__}: {exc}") from exc
         return [Watched(msg.data, msg.metadata.timestamp) for msg in messages]
 
     async def close(self) -> None:
