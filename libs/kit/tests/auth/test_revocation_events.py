@@ -177,3 +177,18 @@ async def test_revocations_arrive_after_a_broker_outage(
             return await _status(http, token) == 401
 
         await eventually(refused, within=15, what="the token to be refused after the outage")
+
+
+async def test_every_replica_sees_every_revocation(
+    service: Callable[[], Any], publisher: Callable[[EventData], Any], issue: Issue
+) -> None:
+    """Two replicas of one service each refuse the token: the event is not shared out among
+    them as a durable consumer's would be."""
+    token = issue(sub="runner-1")
+    async with service() as first, service() as second:
+        await publisher(UserDeleted(user_id="runner-1"))
+
+        async def both_refuse() -> bool:
+            return [await _status(first, token), await _status(second, token)] == [401, 401]
+
+        await eventually(both_refuse, within=5, what="both replicas to refuse the token")
