@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from runnerly_kit.testing.waiting import eventually
 from runnerly_users.models import OneTimeToken, User
 
 from .support import ADMIN_EMAIL, PASSWORD, Stack, unique_email
@@ -27,7 +28,12 @@ async def test_deleting_the_account_removes_it_and_publishes_user_deleted(stack:
         tokens = select(func.count()).select_from(OneTimeToken)
         assert await session.scalar(tokens.where(OneTimeToken.user_id == user_id)) == 0
     assert (await stack.check(email, PASSWORD)).status_code == 401
-    assert (await stack.http.get("/v1/runners/me", headers=headers)).status_code == 404
+
+    # The deletion revokes the runner's tokens in every service, this one included.
+    async def refused() -> bool:
+        return (await stack.http.get("/v1/runners/me", headers=headers)).status_code == 401
+
+    await eventually(refused, within=10, what="the deleted runner's token to be refused")
 
 
 async def test_an_admin_pages_through_runners_and_deactivates_one(stack: Stack) -> None:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+# The events that revoke tokens are defined in the kit, which must understand
+# them and cannot import this package; they are re-exported here, their public home.
+from runnerly_kit.auth.events import PasswordReset, UserDeactivated, UserDeleted
 from runnerly_kit.events import EventData, EventType
 
-
-class UserDeleted(EventData):
-    """A runner deleted their account: every service forgets them (ARCHITECTURE.md §1, story 11)."""
-
-    event_type: ClassVar[EventType] = EventType("users.user.deleted.v1")
-
-    user_id: str
+__all__ = [
+    "PasswordReset",
+    "ProfileUpdated",
+    "UserActivated",
+    "UserDeactivated",
+    "UserDeleted",
+    "UserRegistered",
+]
 
 
 class UserRegistered(EventData):
@@ -42,19 +46,3 @@ class ProfileUpdated(EventData):
 
     user_id: str
     fields: list[str]
-
-
-class PasswordReset(EventData):
-    """A runner set a new password by the reset flow: every login session of theirs must end."""
-
-    event_type: ClassVar[EventType] = EventType("users.password.reset.v1")
-
-    user_id: str
-
-
-class UserDeactivated(EventData):
-    """An admin deactivated an account: it can no longer log in, and its sessions end."""
-
-    event_type: ClassVar[EventType] = EventType("users.user.deactivated.v1")
-
-    user_id: str

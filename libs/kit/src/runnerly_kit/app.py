@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from prometheus_client import CollectorRegistry
 
-from runnerly_kit.auth import TokenVerifier
+from runnerly_kit.auth import RevocationList, TokenVerifier, revocation_watcher
 from runnerly_kit.db import Database
 from runnerly_kit.events import Consumer, EventHandlers, NatsBroker, OutboxRelay
 from runnerly_kit.health import router as operations_router
@@ -95,6 +95,12 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await _open_runtime(settings, definition, registry)
         app.state.runtime = runtime
+        runtime.revocations = RevocationList(retention=settings.revocation_retention_seconds)
+        watcher = (
+            None
+            if runtime.broker is None
+            else revocation_watcher(runtime.broker, runtime.revocations)
+        )
         consumers = [
             Consumer(
                 handlers,
@@ -108,6 +114,14 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
         ]
         workers: list[asyncio.Task[None]] = [asyncio.create_task(flush_periodically())]
         try:
+            if watcher is not None:
+                watcher.start()
+                # A process that just started learns recent revocations before serving
+                # (bounded: a broker outage must not stop the service from starting).
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        watcher.caught_up.wait(), settings.broker_connect_timeout_seconds
+                    )
             for hook in definition.on_startup:
                 await hook(runtime)
             for consumer in consumers:
@@ -119,6 +133,8 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
             yield
         finally:
             await _stop_workers(workers, settings.shutdown_grace_seconds)
+            if watcher is not None:
+                await watcher.stop()
             for consumer in consumers:
                 await consumer.stop()
             await _close_runtime(runtime)

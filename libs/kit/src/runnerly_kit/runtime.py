@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
 
 if TYPE_CHECKING:
-    from runnerly_kit.auth import TokenVerifier
+    from runnerly_kit.auth import RevocationList, TokenVerifier
     from runnerly_kit.db import Database
     from runnerly_kit.events import Broker, OutboxRelay
     from runnerly_kit.http import ServiceClient
@@ -31,6 +31,8 @@ class Runtime:
     verifier: TokenVerifier
     broker: Broker | None = None
     relay: OutboxRelay | None = None
+    #: Tokens revoked before their expiry; checked by the bearer dependencies.
+    revocations: RevocationList | None = None
     #: Service-specific objects (a key ring, a mail transport...), set in startup hooks.
     extras: dict[str, Any] = field(default_factory=dict)
 

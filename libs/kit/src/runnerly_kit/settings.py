@@ -71,6 +71,8 @@ class ServiceSettings(BaseSettings):
     token_audience: str = "runnerly"  # noqa: S105
     jwks_url: str = ""
     jwt_algorithms: tuple[str, ...] = ("EdDSA",)
+    #: How long a revocation is remembered: the access-token lifetime (15 min) plus clock skew.
+    revocation_retention_seconds: float = 960.0
 
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")

@@ -8,6 +8,7 @@
     CurrentRunner       dependency: a runner's token (scope "runner"), else 401/403
     require_scope(s)    dependency factory: a caller holding scope s, else 401/403
     ensure_owner        a runner only ever sees and changes their own data
+    RevocationList      tokens revoked before their expiry, learnt from events (``events``)
 """
 
 from runnerly_kit.auth._claims import RUNNER_SCOPE, Claims, Runner
@@ -19,6 +20,7 @@ from runnerly_kit.auth._dependencies import (
     ensure_owner,
     require_scope,
 )
+from runnerly_kit.auth._revocations import RevocationList, revocation_watcher
 from runnerly_kit.auth._verifier import REQUIRED_CLAIMS, TokenVerifier, invalid_token
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "Claims",
     "CurrentClaims",
     "CurrentRunner",
+    "RevocationList",
     "Runner",
     "TokenVerifier",
     "current_claims",
@@ -34,4 +37,5 @@ __all__ = [
     "ensure_owner",
     "invalid_token",
     "require_scope",
+    "revocation_watcher",
 ]

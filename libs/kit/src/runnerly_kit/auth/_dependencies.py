@@ -19,6 +19,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
 from runnerly_kit.auth._claims import RUNNER_SCOPE, Claims, Runner
+from runnerly_kit.auth._verifier import invalid_token
 from runnerly_kit.errors import Forbidden, NotFound, Unauthenticated
 from runnerly_kit.runtime import get_runtime
 
@@ -46,7 +47,14 @@ class _BearerClaims(HTTPBearer):
             raise Unauthenticated(
                 "An access token is required.", headers={"WWW-Authenticate": "Bearer"}
             )
-        return await get_runtime(request).verifier.verify(token.strip())
+        runtime = get_runtime(request)
+        claims = await runtime.verifier.verify(token.strip())
+        # After the verifier's cache, on every request: a token verified before its
+        # revocation stays in that cache until it expires.
+        revocations = runtime.revocations
+        if revocations is not None and revocations.revokes(claims):
+            raise invalid_token("revoked")
+        return claims
 
 
 current_claims = _BearerClaims()

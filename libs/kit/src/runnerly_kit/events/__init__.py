@@ -9,6 +9,8 @@ The pieces, in the order an event meets them:
   a small interface.
 - :class:`EventHandlers` and :class:`Consumer` (``consumer``): react to events, each
   taking effect once, with bounded retries and a dead-letter subject.
+- :class:`EventWatcher` (``watcher``): every event of some types, in every process (no
+  shared consumer), e.g. token revocations.
 - :func:`include_kit_tables`, :func:`create_kit_tables` (``tables``): the tables all this needs.
 """
 
@@ -18,6 +20,8 @@ from runnerly_kit.events.broker import (
     DeadLetter,
     Delivery,
     Subscription,
+    Watch,
+    Watched,
 )
 from runnerly_kit.events.consumer import Consumer, EventHandlers
 from runnerly_kit.events.nats_broker import (
@@ -31,6 +35,7 @@ from runnerly_kit.events.outbox import record_event
 from runnerly_kit.events.relay import OutboxRelay
 from runnerly_kit.events.tables import create_kit_tables, drop_kit_tables, include_kit_tables
 from runnerly_kit.events.types import Envelope, EventData, EventType
+from runnerly_kit.events.watcher import EventWatcher
 
 __all__ = [
     "DLQ_STREAM",
@@ -44,9 +49,12 @@ __all__ = [
     "EventData",
     "EventHandlers",
     "EventType",
+    "EventWatcher",
     "NatsBroker",
     "OutboxRelay",
     "Subscription",
+    "Watch",
+    "Watched",
     "create_kit_tables",
     "dead_letter_subject",
     "drop_kit_tables",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from runnerly_kit.events.types import Envelope
@@ -67,6 +68,30 @@ class Subscription(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Watched:
+    """One event seen by a watch: its wire form and when the broker stored it."""
+
+    body: bytes
+    stored_at: datetime
+
+
+class Watch(Protocol):
+    """A per-process, non-durable view of the events stream: no acks, nothing shared."""
+
+    async def fetch(self, max_messages: int, *, max_wait: float) -> Sequence[Watched]:
+        """The next events in stream order, or none after ``max_wait`` seconds.
+
+        Raises :class:`BrokerUnavailable` when the watch is lost (outage, reconnection):
+        the caller watches again from the last ``stored_at`` it saw.
+        """
+        ...
+
+    async def close(self) -> None:
+        """Stop watching; the server forgets the watch."""
+        ...
+
+
 class Broker(Protocol):
     """What the outbox relay, the consumers and ``/readyz`` need from a broker."""
 
@@ -91,6 +116,11 @@ class Broker(Protocol):
         self, consumer: str, event_types: Sequence[str], *, ack_wait: float
     ) -> Subscription:
         """Create or update the durable ``consumer`` for ``event_types`` and bind to it."""
+        ...
+
+    async def watch(self, event_types: Sequence[str], *, since: datetime) -> Watch:
+        """Every event of ``event_types`` stored since ``since``, then each new one, to this
+        process alone (every replica sees every event, unlike a durable consumer)."""
         ...
 
 

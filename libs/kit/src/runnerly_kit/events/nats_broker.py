@@ -10,7 +10,9 @@ kit changes it):
   the original envelope, with the reason in ``Runnerly-Dead-Letter-*`` headers,
   so an operator can re-publish it as it is;
 - one durable pull consumer per :class:`~runnerly_kit.events.EventHandlers`
-  name, filtered on the types it handles, explicit ack, shared by replicas.
+  name, filtered on the types it handles, explicit ack, shared by replicas;
+- one ephemeral, in-memory, no-ack pull consumer per :meth:`NatsBroker.watch`
+  (per process), which the server deletes once it is idle for a while.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
 
-from runnerly_kit.events.broker import BrokerUnavailable, DeadLetter, Delivery
+from runnerly_kit.events.broker import BrokerUnavailable, DeadLetter, Delivery, Watched
 from runnerly_kit.events.types import Envelope
 from runnerly_kit.logs import get_logger
 
@@ -37,6 +39,8 @@ _DAY = 86_400.0
 # JetStream's code for "stream name already in use with a different configuration".
 _STREAM_NAME_IN_USE = 10058
 _HEADER_LINE_LIMIT = 1000
+# An abandoned watch (its process died) is deleted by the server after this long idle.
+_WATCH_INACTIVE_THRESHOLD = 60.0
 # Everything nats-py raises when the server is away, slow or refusing.
 _BROKER_ERRORS = (nats.errors.Error, asyncio.TimeoutError, OSError)
 
@@ -227,6 +231,32 @@ class NatsBroker:
             raise BrokerUnavailable(f"cannot bind consumer {consumer}: {exc}") from exc
         return NatsSubscription(self, sub, consumer)
 
+    async def watch(self, event_types: Sequence[str], *, since: datetime) -> NatsWatch:
+        """An ephemeral consumer of ``event_types`` from ``since``, for this process alone."""
+        self._require_connection()
+        await self._ensure_streams()
+        config = api.ConsumerConfig(
+            filter_subjects=sorted(event_subject(t) for t in event_types),
+            deliver_policy=api.DeliverPolicy.BY_START_TIME,
+            opt_start_time=since.astimezone(UTC),
+            # Nothing to acknowledge: the watcher applies idempotent, in-memory changes.
+            ack_policy=api.AckPolicy.NONE,
+            inactive_threshold=_WATCH_INACTIVE_THRESHOLD,
+            mem_storage=True,
+            num_replicas=1,
+        )
+        try:
+            info = await self._js.add_consumer(EVENTS_STREAM, config)
+            sub = await self._js.pull_subscribe_bind(consumer=info.name, stream=EVENTS_STREAM)
+        except _BROKER_ERRORS as exc:
+            raise BrokerUnavailable(f"cannot watch events: {exc}") from exc
+        return NatsWatch(self, sub, info.name)
+
+    async def delete_consumer(self, name: str) -> None:
+        """Delete a consumer at once (a closed watch), if the server is there to ask."""
+        with contextlib.suppress(*_BROKER_ERRORS):
+            await self._js.delete_consumer(EVENTS_STREAM, name)
+
     async def publish_dead_letter(self, msg: Msg, consumer: str, reason: DeadLetter) -> None:
         """Park ``msg`` on ``dlq.<consumer>.<type>`` with ``reason``, then terminate it."""
         self._require_connection()
@@ -286,6 +316,39 @@ class NatsSubscription:
         """Unsubscribe; the durable consumer and its position stay on the server."""
         with contextlib.suppress(*_BROKER_ERRORS):
             await self._sub.unsubscribe()
+
+
+class NatsWatch:
+    """A pull subscription on an ephemeral consumer; lost after a reconnection."""
+
+    def __init__(
+        self, broker: NatsBroker, sub: JetStreamContext.PullSubscription, consumer: str
+    ) -> None:
+        self._broker = broker
+        self._sub = sub
+        self._consumer = consumer
+        self._generation = broker.generation
+
+    async def fetch(self, max_messages: int, *, max_wait: float) -> Sequence[Watched]:
+        """Up to ``max_messages`` events in stream order; none after ``max_wait`` seconds."""
+        if self._generation != self._broker.generation:
+            # A restarted server has no memory of the ephemeral consumer: watch again.
+            raise BrokerUnavailable("reconnected to NATS; watch again")
+        try:
+            messages = await self._sub.fetch(max_messages, timeout=max_wait)
+        except TimeoutError:
+            # nats-py raises its own TimeoutError or asyncio's, depending on where the wait
+            # ran out; either way nothing arrived (a lost server shows in the generation).
+            return []
+        except _BROKER_ERRORS as exc:
+            raise BrokerUnavailable(f"watch failed: {type(exc).__name__}: {exc}") from exc
+        return [Watched(msg.data, msg.metadata.timestamp) for msg in messages]
+
+    async def close(self) -> None:
+        """Unsubscribe and delete the ephemeral consumer."""
+        with contextlib.suppress(*_BROKER_ERRORS):
+            await self._sub.unsubscribe()
+        await self._broker.delete_consumer(self._consumer)
 
 
 class NatsDelivery:

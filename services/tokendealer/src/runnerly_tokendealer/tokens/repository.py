@@ -44,23 +44,30 @@ async def mark_used(session: AsyncSession, token_hash: str, now: datetime) -> bo
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def revoke_family(session: AsyncSession, family_id: str, now: datetime, reason: str) -> None:
-    """End a login session: none of its refresh tokens works any more."""
-    await session.execute(
+async def revoke_family(session: AsyncSession, family_id: str, now: datetime, reason: str) -> bool:
+    """End a login session: none of its refresh tokens works any more.
+
+    False when it had ended already (or does not exist).
+    """
+    result = await session.execute(
         update(RefreshTokenFamily)
         .where(RefreshTokenFamily.id == family_id, RefreshTokenFamily.revoked_at.is_(None))
         .values(revoked_at=now, revoked_reason=reason)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def revoke_subject(session: AsyncSession, subject: str, now: datetime, reason: str) -> int:
-    """End every login session of one runner; returns how many were open."""
+async def revoke_subject(
+    session: AsyncSession, subject: str, now: datetime, reason: str
+) -> list[str]:
+    """End every login session of one runner; returns the ids of those that were open."""
     result = await session.execute(
         update(RefreshTokenFamily)
         .where(RefreshTokenFamily.subject == subject, RefreshTokenFamily.revoked_at.is_(None))
         .values(revoked_at=now, revoked_reason=reason)
+        .returning(RefreshTokenFamily.id)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return list(result.scalars())
 
 
 async def delete_subject(session: AsyncSession, subject: str) -> None:

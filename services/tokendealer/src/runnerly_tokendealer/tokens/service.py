@@ -8,6 +8,10 @@ given to :class:`TokenService`.
 Refresh tokens rotate: each use spends the token and returns a new one of the
 same *family* (one login session). A spent token presented again means two
 parties hold it, so the whole family is revoked (OAuth 2.0 Security BCP §4.14).
+
+Whenever a session ends, ``tokendealer.session.revoked.v1`` is recorded in the
+same transaction (the outbox), so every service refuses the session's access
+tokens within seconds instead of at their expiry.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runnerly_contracts.tokendealer import SessionRevoked
 from runnerly_kit.auth import TokenVerifier
 from runnerly_kit.errors import Unauthenticated
+from runnerly_kit.events import record_event
 from runnerly_kit.runtime import Runtime
 from runnerly_tokendealer.keys.service import KeyRing
 from runnerly_tokendealer.models import RefreshToken, RefreshTokenFamily
@@ -37,6 +43,9 @@ from runnerly_tokendealer.tokens.errors import (
     unauthorized_client,
     unsupported_grant_type,
 )
+
+#: The ``source`` of the events the token dealer publishes.
+SOURCE = "tokendealer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +187,7 @@ class RefreshTokenGrant:
         if token.expires_at <= context.now:
             raise refused
         if not await repository.mark_used(context.session, token.token_hash, context.now):
-            await repository.revoke_family(context.session, family.id, context.now, "reuse")
+            await end_session(context.session, family, context.now, "reuse")
             # Keep the revocation although the request is refused.
             refused.keep_changes = True
             raise refused
@@ -234,7 +243,7 @@ async def revoke(
         family = found[1]
         if family.client_id != client.client_id:
             raise unauthorized_client("The token was not issued to this client.")
-        await repository.revoke_family(session, family.id, now, "revoked")
+        await end_session(session, family, now, "revoked")
         return
     try:
         claims = await verifier.verify(token)
@@ -243,13 +252,37 @@ async def revoke(
     if claims.client_id != client.client_id:
         raise unauthorized_client("The token was not issued to this client.")
     session_id = claims.raw.get("sid")
-    if isinstance(session_id, str):
-        await repository.revoke_family(session, session_id, now, "revoked")
+    if isinstance(session_id, str) and await repository.revoke_family(
+        session, session_id, now, "revoked"
+    ):
+        _session_revoked(session, claims.subject, session_id)
+
+
+async def end_session(
+    session: AsyncSession, family: RefreshTokenFamily, now: datetime, reason: str
+) -> None:
+    """End one login session and tell every service, unless it had ended already."""
+    if await repository.revoke_family(session, family.id, now, reason):
+        _session_revoked(session, family.subject, family.id)
 
 
 async def revoke_runner_sessions(session: AsyncSession, runner_id: str, now: datetime) -> int:
-    """End every login session of a runner (account deleted, password reset)."""
-    return await repository.revoke_subject(session, runner_id, now, "runner")
+    """End every login session of a runner (password reset, deactivation), telling every
+    service; returns how many were open."""
+    ended = await repository.revoke_subject(session, runner_id, now, "runner")
+    for family_id in ended:
+        _session_revoked(session, runner_id, family_id)
+    return len(ended)
+
+
+def _session_revoked(session: AsyncSession, runner_id: str, family_id: str) -> None:
+    # In the revocation's transaction: the event exists if and only if it commits.
+    record_event(
+        session,
+        SessionRevoked(user_id=runner_id, session_id=family_id),
+        source=SOURCE,
+        subject=runner_id,
+    )
 
 
 async def forget_runner(session: AsyncSession, runner_id: str) -> None:
