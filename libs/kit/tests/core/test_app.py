@@ -246,7 +246,8 @@ async def test_a_service_starts_and_is_ready_while_the_broker_is_down(
         own_nats_server.start()
 
         async def connected() -> bool:
-            return (await http.get("/healthz")).json()["details"]["broker"] == "connected"
+            details: dict[str, str] = (await http.get("/healthz")).json()["details"]
+            return details["broker"] == "connected"
 
         await eventually(connected, what="the broker connected")
 

@@ -156,7 +156,7 @@ async def test_sigterm_finishes_in_flight_requests_and_publishes_their_events(
 
             service.process.send_signal(signal.SIGTERM)
             await service.wait_for("shutdown_started")
-            late: list[httpx.Response | Exception] = []
+            late: list[httpx.Response | httpx.TransportError] = []
             for _ in range(3):
                 try:
                     async with httpx.AsyncClient(base_url=service.base_url) as fresh:
@@ -174,7 +174,10 @@ async def test_sigterm_finishes_in_flight_requests_and_publishes_their_events(
 
     assert [response.status_code for response in answered] == [201] * 20
     assert {response.json()["size"] for response in answered[10:]} == {9 * len(CHUNK)}
-    assert all(isinstance(r, httpx.TransportError) or is_json_503(r) for r in late), late
+    assert all(
+        is_json_503(r) if isinstance(r, httpx.Response) else isinstance(r, httpx.TransportError)
+        for r in late
+    ), late
     assert exit_code == -signal.SIGTERM
     assert acknowledged <= {event.data["note_id"] for event in published}
     assert unpublished_events(service.database) == 0
