@@ -18,7 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from jwt.algorithms import OKPAlgorithm
 from libs.kit.tests.core.fixtures.outbox_service import OutboxServiceSettings, create_app
 from pydantic_settings import SettingsConfigDict
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.exc import DatabaseError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -26,6 +27,7 @@ from starlette.routing import Route
 
 from runnerly_kit.app import ServiceDefinition
 from runnerly_kit.app import create_app as create_service_app
+from runnerly_kit.db import Database, DatabaseCorrupt
 from runnerly_kit.events import EVENTS_STREAM
 from runnerly_kit.health import Readiness
 from runnerly_kit.settings import ServiceSettings
@@ -53,6 +55,12 @@ def metric(text: str, name: str) -> float:
 
 def corrupt_sqlite_file(path: Path) -> None:
     """A real SQLite file with a table of many pages, the second half of it overwritten."""
+    create_sqlite_file(path)
+    overwrite_second_half(path)
+
+
+def create_sqlite_file(path: Path) -> None:
+    """A real SQLite file with a table of many pages (the root and first leaf at the start)."""
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA journal_mode=DELETE")
         connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, kind TEXT, size INTEGER)")
@@ -61,6 +69,10 @@ def corrupt_sqlite_file(path: Path) -> None:
             ((f"note-{n:06d}-" + "x" * 60, n) for n in range(20_000)),
         )
     connection.close()
+
+
+def overwrite_second_half(path: Path) -> None:
+    """Garbage over the second half of the file's pages; its header and schema stay intact."""
     pages = path.stat().st_size // PAGE
     with path.open("r+b") as file:
         file.seek(pages // 2 * PAGE)
@@ -90,6 +102,29 @@ async def test_a_corrupt_database_file_makes_the_service_unready(
         "unavailable: DatabaseCorrupt: SQLite quick_check: *** in database main *** Page "
     )
     assert alive.status_code == 200
+
+
+async def test_a_query_that_met_a_corrupt_page_makes_the_next_check_read_every_page(
+    tmp_path: Path,
+) -> None:
+    """Between two full page checks the cheap read misses corruption deep in a table; once a
+    request's query has met a corrupt page, the next check reads every page and fails."""
+    path = tmp_path / "notes.db"
+    create_sqlite_file(path)
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        await db.ping()  # the full check ran; the next one is a minute away
+        await db.engine.dispose()  # no connection keeps pages of the file in its cache
+        overwrite_second_half(path)
+        await db.ping()  # the schema and each table's first page still read fine
+
+        with pytest.raises(DatabaseError):
+            async with db.engine.connect() as connection:
+                await connection.execute(text("SELECT sum(size) FROM notes"))
+        with pytest.raises(DatabaseCorrupt):
+            await db.ping()
+    finally:
+        await db.dispose()
 
 
 async def test_the_database_check_reads_real_pages(test_database: TestDatabase) -> None:
