@@ -3,7 +3,9 @@
 Nothing here does I/O at import or construction time: the engine, the HTTP
 client, the broker connection, the outbox relay and the event consumers are
 created in the lifespan and closed in reverse order on shutdown, after uvicorn
-has stopped accepting and finished in-flight requests.
+has stopped accepting and no request is running any more (see
+:mod:`runnerly_kit.shutdown`): workers and consumers stop, the outbox is
+flushed to the broker, then the broker, HTTP client and database close.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from prometheus_client import CollectorRegistry
 from runnerly_kit.auth import RevocationList, TokenVerifier, revocation_watcher
 from runnerly_kit.db import Database
 from runnerly_kit.events import Consumer, EventHandlers, NatsBroker, OutboxRelay
+from runnerly_kit.events._metrics import event_metrics
+from runnerly_kit.health import Readiness
 from runnerly_kit.health import router as operations_router
 from runnerly_kit.http import ServiceClient, ServiceTokenProvider
 from runnerly_kit.http_errors import install_error_handlers
@@ -32,9 +36,18 @@ from runnerly_kit.middleware import RequestContextMiddleware
 from runnerly_kit.openapi import install_openapi
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.settings import Environment, ServiceSettings
+from runnerly_kit.shutdown import Shutdown
 from runnerly_kit.tracing import configure_tracing
 
 Hook = Callable[[Runtime], Coroutine[Any, Any, None]]
+# After uvicorn's grace for requests (--timeout-graceful-shutdown), the rest of
+# a stop is bounded too, within the 15 s a process manager adds to that grace:
+#: how long requests cut by uvicorn's timeout get to unwind,
+REQUESTS_UNWIND_SECONDS = 2.0
+#: how long workers and consumers get to stop once cancelled,
+WORKERS_STOP_SECONDS = 3.0
+#: and how long the outbox gets to reach the broker (it always gets its turn).
+OUTBOX_FLUSH_SECONDS = 8.0
 _log = get_logger("runnerly.app")
 
 
@@ -55,6 +68,9 @@ class ServiceDefinition:
     #: Scopes the service's own client asks for when calling its peers.
     client_scopes: Sequence[str] = ()
     uses_broker: bool = True
+    #: Whether ``/readyz`` waits for the token keys (the JWKS). False for the
+    #: token dealer, which signs with its own keys and so is never without them.
+    needs_token_keys: bool = True
     openapi_tags: Sequence[dict[str, Any]] = field(default_factory=tuple)
 
 
@@ -90,11 +106,16 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
     """Build the service's ASGI app. Cheap and side-effect free until it is served."""
     registry = CollectorRegistry(auto_describe=True)
     http_metrics = HttpMetrics(registry)
+    shutdown = Shutdown()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await _open_runtime(settings, definition, registry)
         app.state.runtime = runtime
+        app.state.shutdown = shutdown
+        app.state.readiness = Readiness(
+            runtime.db, runtime.verifier if definition.needs_token_keys else None
+        )
         runtime.revocations = RevocationList(retention=settings.revocation_retention_seconds)
         watcher = (
             None
@@ -119,9 +140,8 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
                 # A process that just started learns recent revocations before serving
                 # (bounded: a broker outage must not stop the service from starting).
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        watcher.caught_up.wait(), settings.broker_connect_timeout_seconds
-                    )
+                    async with asyncio.timeout(settings.broker_connect_timeout_seconds):
+                        await watcher.caught_up.wait()
             for hook in definition.on_startup:
                 await hook(runtime)
             for consumer in consumers:
@@ -129,17 +149,28 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
             workers += [asyncio.create_task(worker(runtime)) for worker in definition.workers]
             if settings.environment is not Environment.test:
                 _freeze_heap()
+            shutdown.watch_signals()
             _log.info("service_started", port=settings.port, environment=settings.environment)
             yield
         finally:
-            await _stop_workers(workers, settings.shutdown_grace_seconds)
-            if watcher is not None:
-                await watcher.stop()
-            for consumer in consumers:
-                await consumer.stop()
-            await _close_runtime(runtime)
-            _log.info("service_stopped")
-            flush_logs()
+            shutdown.begin()
+            shutdown.unwatch_signals()
+            # uvicorn runs this once in-flight requests finished, or once it
+            # cancelled them at its timeout without waiting: let those unwind
+            # (roll back, answer 503) before the database closes under them.
+            if not await shutdown.wait_idle(REQUESTS_UNWIND_SECONDS):
+                _log.error("requests_still_running_at_shutdown")
+            try:
+                await _stop_workers(workers, WORKERS_STOP_SECONDS)
+                await asyncio.gather(
+                    *(consumer.stop(grace=WORKERS_STOP_SECONDS) for consumer in consumers)
+                )
+                if watcher is not None:
+                    await watcher.stop()
+            finally:
+                await _close_runtime(runtime)
+                _log.info("service_stopped")
+                flush_logs()
 
     app = FastAPI(
         title=definition.title,
@@ -150,7 +181,7 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
         openapi_tags=list(definition.openapi_tags) or None,
     )
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=http_metrics, shutdown=shutdown)
     # Routes are matched in order, at about 2 µs each (bench/RESULTS.md): the
     # service's own routes come before the probes that are called rarely.
     for router in definition.routers:
@@ -202,16 +233,21 @@ async def _open_runtime(
         )
         await broker.start()
         runtime.broker = broker
+        event_metrics(registry).broker_connected.set_function(
+            lambda: 1.0 if broker.is_connected else 0.0
+        )
         runtime.relay = OutboxRelay(db, broker, registry=registry)
         runtime.relay.start()
     return runtime
 
 
 async def _close_runtime(runtime: Runtime) -> None:
-    grace = runtime.settings.shutdown_grace_seconds
-    if runtime.relay is not None:
-        await runtime.relay.stop(flush_timeout=grace)
-    if runtime.broker is not None:
-        await runtime.broker.close()
-    await runtime.http.aclose()
-    await runtime.db.dispose()
+    # The broker closes only after the outbox's final flush, the database last.
+    try:
+        if runtime.relay is not None:
+            await runtime.relay.stop(flush_timeout=OUTBOX_FLUSH_SECONDS)
+    finally:
+        if runtime.broker is not None:
+            await runtime.broker.close()
+        await runtime.http.aclose()
+        await runtime.db.dispose()

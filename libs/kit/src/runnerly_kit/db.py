@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,8 +29,9 @@ from typing import Any
 
 from sqlalchemy import Executable, MetaData, event, text
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.engine import Connection, Dialect, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -41,6 +43,19 @@ from sqlalchemy.util import await_
 from runnerly_kit.errors import RunnerlyError, ServiceUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: How often readiness re-reads every page of an SQLite file when no query met a corrupt one.
+QUICK_CHECK_INTERVAL_SECONDS = 60.0
+# SQLITE_CORRUPT and SQLITE_NOTADB (primary result codes).
+_SQLITE_CORRUPTION_CODES = frozenset({11, 26})
+# The tables of the database (the service's schema on PostgreSQL), by "is SQLite".
+_TABLES = {
+    True: text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
+    False: text(
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        " ORDER BY table_name"
+    ),
+}
 _BEGIN_MODE = "runnerly_sqlite_begin"
 _HOLDS_WRITER = "runnerly_holds_writer"
 
@@ -70,6 +85,10 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
+class DatabaseCorrupt(Exception):  # the name is the kit's API
+    """The database file has pages that cannot be read."""
+
+
 class Database:
     """One engine and its session factories. Creating it does no I/O."""
 
@@ -81,7 +100,12 @@ class Database:
             self.url, echo=echo, **_engine_options(self.is_sqlite, schema)
         )
         self._writer = asyncio.Lock()
+        # For ping(): when SQLite's full page check last ran, and whether a query since met a
+        # corrupt page.
+        self._checked_at: float | None = None
+        self._corruption_seen = False
         if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "handle_error", self._note_corruption)
             _prepare_sqlite(self.engine, self.url.database, self._await_writer_turn, self._writer)
         # Sessions begin lazily, at their first statement: a request refused
         # before it touches the database (or one that never needs it, like a
@@ -155,9 +179,45 @@ class Database:
         return self._inline_reader.rows(sql, arguments)
 
     async def ping(self) -> None:
-        """Raise unless the database answers a trivial query."""
+        """Raise unless the database answers a query that reads its tables' pages.
+
+        Every probe reads the schema and the first row of each table. On
+        SQLite, ``PRAGMA quick_check`` (which reads every page, about 2 ms per
+        MB) runs too, at the first probe, then at most every
+        :data:`QUICK_CHECK_INTERVAL_SECONDS`, and at the next probe after any
+        query met a corrupt page: a file whose pages a request cannot read
+        makes the service unready, not just that request fail.
+        """
         async with self.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            if self.is_sqlite:
+                await self._quick_check_when_due(connection)
+            tables = (await connection.execute(_TABLES[self.is_sqlite])).scalars().all()
+            if tables:
+                quote = self.engine.dialect.identifier_preparer.quote
+                # Names from the catalog, quoted: nothing a caller chose.
+                reads = ", ".join(f"(SELECT 1 FROM {quote(name)} LIMIT 1)" for name in tables)  # noqa: S608
+                await connection.execute(text(f"SELECT {reads}"))
+
+    async def _quick_check_when_due(self, connection: AsyncConnection) -> None:
+        now = time.monotonic()
+        if not (
+            self._corruption_seen
+            or self._checked_at is None
+            or now - self._checked_at >= QUICK_CHECK_INTERVAL_SECONDS
+        ):
+            return
+        self._corruption_seen = False
+        verdict = (await connection.execute(text("PRAGMA quick_check(1)"))).scalar()
+        self._checked_at = now
+        if verdict != "ok":
+            self._corruption_seen = True  # checked again at the next probe, until it passes
+            raise DatabaseCorrupt("SQLite quick_check: " + " ".join(str(verdict).split()))
+
+    def _note_corruption(self, context: ExceptionContext) -> None:
+        error = context.original_exception
+        code = getattr(error, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in _SQLITE_CORRUPTION_CODES:
+            self._corruption_seen = True
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

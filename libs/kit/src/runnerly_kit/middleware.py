@@ -1,4 +1,5 @@
-"""The request middleware: request id, trace context, access log, metrics, last-resort 500.
+"""The request middleware: request id, trace context, access log, metrics, last-resort 500,
+and the refusals of a service that is shutting down (:mod:`runnerly_kit.shutdown`).
 
 Plain ASGI rather than ``BaseHTTPMiddleware``: it wraps ``send`` to see the
 status, costs no extra task per request, and does not break streaming bodies.
@@ -11,6 +12,7 @@ makes no span when no trace exporter is configured.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import structlog
@@ -22,6 +24,7 @@ from runnerly_kit.errors import RunnerlyError
 from runnerly_kit.http_errors import error_response
 from runnerly_kit.logs import get_logger
 from runnerly_kit.metrics import UNMATCHED_ROUTE, HttpMetrics
+from runnerly_kit.shutdown import Shutdown, shutting_down
 
 _log = get_logger("runnerly.request")
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -32,9 +35,12 @@ _TRACE_HEADERS = frozenset({b"traceparent", b"tracestate", b"baggage"})
 class RequestContextMiddleware:
     """Binds request id and trace context, and records every request once."""
 
-    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: HttpMetrics, shutdown: Shutdown | None = None
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.shutdown = shutdown or Shutdown()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,6 +56,7 @@ class RequestContextMiddleware:
         response_started = False
         started = time.perf_counter()
         self.metrics.in_progress.inc()
+        self.shutdown.request_started()
 
         async def send_with_request_id(message: Message) -> None:
             nonlocal status, response_started
@@ -61,7 +68,13 @@ class RequestContextMiddleware:
 
         with tracing.server_span(method, carrier) as span:
             try:
-                await self.app(scope, receive, send_with_request_id)
+                await self._dispatch(scope, receive, send_with_request_id)
+            except asyncio.CancelledError:
+                if not self.shutdown.draining:
+                    raise
+                if not response_started:
+                    status = 503
+                await _answer_cut_request(scope, receive, send_with_request_id, response_started)
             except Exception:  # the last resort: nothing inside handled it
                 _log.exception("unhandled_error", method=method, path=scope["path"])
                 status = 500
@@ -78,6 +91,7 @@ class RequestContextMiddleware:
                     span.update_name(f"{method} {route}")
                     span.set_attribute("http.response.status_code", status)
                 self.metrics.in_progress.dec()
+                self.shutdown.request_finished()
                 self.metrics.observe(method, route, status, elapsed)
                 if scope["path"] not in _QUIET_PATHS or status >= 400:
                     _log.info(
@@ -89,6 +103,28 @@ class RequestContextMiddleware:
                     )
                 structlog.contextvars.unbind_contextvars("request_id")
                 set_request_id(None)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.shutdown.draining and scope["path"] not in _QUIET_PATHS:
+            # Reached the app after SIGTERM (its connection was accepted before the
+            # listening socket closed): send the caller elsewhere.
+            await error_response(shutting_down())(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+async def _answer_cut_request(
+    scope: Scope, receive: Receive, send: Send, response_started: bool
+) -> None:
+    # uvicorn's graceful-shutdown timeout cancelled this request, and uvicorn
+    # would answer it with a plain-text 500. An unfinished transaction has
+    # rolled back; the caller is told to try again.
+    _log.warning("request_cut_by_shutdown", method=scope["method"], path=scope["path"])
+    if not response_started:
+        await error_response(shutting_down())(scope, receive, send)
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()  # answered: the cancellation has done its job
 
 
 def _read_headers(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, dict[str, str]]:

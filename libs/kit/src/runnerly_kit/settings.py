@@ -82,7 +82,9 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter_otlp_endpoint: str = ""
-    shutdown_grace_seconds: float = 10.0
+    #: How long in-flight requests (an upload included) get after SIGTERM: what the
+    #: service's runner passes to uvicorn as ``--timeout-graceful-shutdown``.
+    shutdown_grace_seconds: float = 30.0
 
     @model_validator(mode="after")
     def _fill_derived(self) -> Self:

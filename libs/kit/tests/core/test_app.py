@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -17,7 +16,7 @@ from sqlalchemy.pool import QueuePool
 
 from runnerly_kit.app import ServiceDefinition, create_app
 from runnerly_kit.errors import NotFound
-from runnerly_kit.events import BrokerUnavailable
+from runnerly_kit.events import BrokerUnavailable, include_kit_tables
 from runnerly_kit.openapi import ErrorBody
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.sessions import ReadSessionDep, SessionDep
@@ -27,6 +26,7 @@ from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.waiting import eventually
 
 
 class ThingsSettings(ServiceSettings):
@@ -46,6 +46,7 @@ router = APIRouter(prefix="/v1/things", tags=["things"])
 
 
 metadata = MetaData()
+include_kit_tables(metadata)  # the outbox, for the service with a broker
 things = Table(
     "things",
     metadata,
@@ -79,6 +80,7 @@ async def create_tables(runtime: Runtime) -> None:
 def things_app(settings: ThingsSettings, **definition: Any) -> Any:
     """The things service, as a service's app.py builds it."""
     definition.setdefault("uses_broker", False)
+    definition.setdefault("needs_token_keys", False)
     definition["on_startup"] = [create_tables, *definition.get("on_startup", ())]
     return create_app(
         settings,
@@ -107,36 +109,38 @@ async def client(settings: ThingsSettings) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def wait_until_ready(http: httpx.AsyncClient) -> httpx.Response:
-    """Poll /readyz until it answers 200 (a reconnecting broker takes a moment)."""
-    deadline = time.monotonic() + 120  # a bound on failure, not a wait
-    while True:
-        response = await http.get("/readyz")
-        if response.status_code == 200 or time.monotonic() > deadline:
-            return response
-        await asyncio.sleep(0.1)
-
-
 async def test_healthz_answers_while_alive(client: httpx.AsyncClient) -> None:
-    """/healthz is 200 whenever the process serves requests."""
+    """/healthz is 200 whenever the process serves requests; without a broker it says so."""
     response = await client.get("/healthz")
 
-    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert (response.status_code, response.json()) == (
+        200,
+        {
+            "status": "ok",
+            "details": {"broker": "not_used", "outbox_pending": None, "outbox_lag_seconds": None},
+        },
+    )
 
 
 async def test_readyz_is_ready_when_the_database_answers(client: httpx.AsyncClient) -> None:
-    """/readyz is 200 and lists the database check (SQLite, then PostgreSQL)."""
+    """/readyz is 200 and lists the database and keys checks (SQLite, then PostgreSQL)."""
     response = await client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "keys": "not_needed"},
+    }
 
 
 async def test_readyz_names_an_unreachable_database(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the database down, /readyz is 503 and names the failing check; /healthz stays 200."""
     dead = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/things"
     settings = settings_from_env(monkeypatch, database_url=dead)
-    app = create_app(settings, ServiceDefinition(title="things", version="1", uses_broker=False))
+    definition = ServiceDefinition(
+        title="things", version="1", uses_broker=False, needs_token_keys=False
+    )
+    app = create_app(settings, definition)
 
     async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
         ready = await http.get("/readyz")
@@ -145,7 +149,7 @@ async def test_readyz_names_an_unreachable_database(monkeypatch: pytest.MonkeyPa
     assert ready.status_code == 503
     assert ready.json() == {
         "status": "unavailable",
-        "checks": {"database": "unavailable: ConnectionRefusedError"},
+        "checks": {"database": "unavailable: ConnectionRefusedError", "keys": "not_needed"},
     }
     assert alive.status_code == 200
 
@@ -203,60 +207,52 @@ async def test_a_created_app_honours_its_own_contract(settings: ThingsSettings) 
         await check_contract(url, max_examples=15)
 
 
-async def test_readyz_checks_the_broker(
+async def test_healthz_reports_the_broker_and_the_outbox(
     monkeypatch: pytest.MonkeyPatch, nats_server: NatsServer, settings: ThingsSettings
 ) -> None:
-    """With a broker, /readyz checks it too and is 200 when both answer."""
+    """With a broker, /healthz says it is connected and how much the outbox holds; /readyz
+    does not check the broker."""
     monkeypatch.setenv("THINGS_NATS_URL", nats_server.url)
     app = things_app(ThingsSettings(), uses_broker=True)
 
     async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
-        response = await http.get("/readyz")
+        ready = await http.get("/readyz")
 
-    assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+        async def outbox_counted() -> dict[str, Any] | None:
+            details: dict[str, Any] = (await http.get("/healthz")).json()["details"]
+            return details if details["outbox_pending"] is not None else None
+
+        details = await eventually(outbox_counted, what="the outbox counted")
+        metrics = (await http.get("/metrics")).text
+
+    assert ready.json()["checks"] == {"database": "ok", "keys": "not_needed"}
+    assert details == {"broker": "connected", "outbox_pending": 0, "outbox_lag_seconds": 0}
+    assert "broker_connected 1.0" in metrics
 
 
-async def test_readyz_names_the_broker_during_an_outage(
+async def test_a_service_starts_and_is_ready_while_the_broker_is_down(
     monkeypatch: pytest.MonkeyPatch, own_nats_server: NatsServer, settings: ThingsSettings
 ) -> None:
-    """When the broker stops, /readyz is 503 naming it; when it is back, ready again."""
-    monkeypatch.setenv("THINGS_NATS_URL", own_nats_server.url)
-    app = things_app(ThingsSettings(), uses_broker=True)
-
-    async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
-        assert (await http.get("/readyz")).status_code == 200
-        own_nats_server.stop()
-        during = await http.get("/readyz")
-        own_nats_server.start()
-        after = await wait_until_ready(http)
-
-    assert during.status_code == 503
-    assert during.json()["status"] == "unavailable"
-    assert during.json()["checks"]["database"] == "ok"
-    assert during.json()["checks"]["broker"].startswith("unavailable: ")
-    assert after.status_code == 200
-
-
-async def test_a_service_starts_while_the_broker_is_down(
-    monkeypatch: pytest.MonkeyPatch, own_nats_server: NatsServer, settings: ThingsSettings
-) -> None:
-    """The service starts without its broker (not ready), and becomes ready when it appears."""
+    """Without its broker the service starts and is ready (the outbox holds events); /healthz
+    says disconnected, then connected once the broker appears."""
     own_nats_server.stop()
     monkeypatch.setenv("THINGS_NATS_URL", own_nats_server.url)
     monkeypatch.setenv("THINGS_BROKER_CONNECT_TIMEOUT_SECONDS", "0.3")
     app = things_app(ThingsSettings(), uses_broker=True)
 
     async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
-        before = await http.get("/readyz")
-        alive = await http.get("/healthz")
+        ready = await http.get("/readyz")
+        before = (await http.get("/healthz")).json()["details"]["broker"]
         own_nats_server.start()
-        after = await wait_until_ready(http)
 
-    assert before.status_code == 503
-    assert before.json()["checks"]["broker"].startswith("unavailable: ")
-    assert alive.status_code == 200
-    assert after.status_code == 200
+        async def connected() -> bool:
+            details: dict[str, str] = (await http.get("/healthz")).json()["details"]
+            return details["broker"] == "connected"
+
+        await eventually(connected, what="the broker connected")
+
+    assert ready.status_code == 200
+    assert before == "disconnected"
 
 
 async def test_shutdown_closes_what_the_lifespan_opened(

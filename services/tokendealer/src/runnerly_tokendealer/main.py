@@ -61,5 +61,7 @@ def create_app(settings: TokenDealerSettings | None = None) -> FastAPI:
             on_startup=[_load_keyring],
             workers=[_maintain_keyring],
             client_scopes=[CHECK_SCOPE],
+            # It signs with its own keys: readiness need not wait for a JWKS.
+            needs_token_keys=False,
         ),
     )

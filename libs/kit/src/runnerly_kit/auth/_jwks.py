@@ -80,6 +80,18 @@ class JwksCache:
             raise UnknownKeyError(kid)
         return key
 
+    async def ensure_loaded(self) -> None:
+        """Fetch the keys unless some are known; raise
+        :class:`~runnerly_kit.errors.ServiceUnavailable` if there are still none.
+
+        For readiness: a service started while the JWKS was unreachable becomes
+        ready once it is reachable again (fetches stay rate-limited).
+        """
+        if not self._keys:
+            await self._refresh(seen=self._generation)
+        if not self._keys:
+            raise ServiceUnavailable("the JWKS has no usable key", code="jwks_unavailable")
+
     def _may_refetch(self, now: float) -> bool:
         return self._attempted_at is None or now - self._attempted_at >= self._min_refetch
 

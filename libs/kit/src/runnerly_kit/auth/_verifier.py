@@ -93,6 +93,11 @@ class TokenVerifier:
             maxsize=cache_size, ttu=_until_expiry, timer=time.time
         )
 
+    async def ready(self) -> None:
+        """Raise :class:`~runnerly_kit.errors.ServiceUnavailable` unless keys to verify with
+        are loaded; fetches them if they are not."""
+        await self.jwks.ensure_loaded()
+
     async def verify(self, token: str) -> Claims:
         """The token's claims; :class:`~runnerly_kit.errors.Unauthenticated` if it is not valid."""
         claims = self._verified.get(token)

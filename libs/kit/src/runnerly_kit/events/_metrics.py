@@ -37,6 +37,11 @@ class EventMetrics:
             "Age of the oldest committed event not yet published (0 when none).",
             registry=registry,
         )
+        self.broker_connected = Gauge(
+            "broker_connected",
+            "1 while connected to the broker, 0 while not (the outbox holds events meanwhile).",
+            registry=registry,
+        )
         self.consumed = Counter(
             "events_consumed",
             "Events whose handler took effect and committed.",

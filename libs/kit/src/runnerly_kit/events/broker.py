@@ -93,7 +93,7 @@ class Watch(Protocol):
 
 
 class Broker(Protocol):
-    """What the outbox relay, the consumers and ``/readyz`` need from a broker."""
+    """What the outbox relay, the consumers and ``/healthz`` need from a broker."""
 
     async def start(self) -> None:
         """Connect, or keep trying in the background; never raises for an absent broker."""
@@ -105,6 +105,11 @@ class Broker(Protocol):
 
     async def ping(self) -> None:
         """Raise :class:`BrokerUnavailable` unless connected and answering."""
+        ...
+
+    @property
+    def is_connected(self) -> bool:
+        """Connected right now (for ``/healthz`` and the ``broker_connected`` gauge)."""
         ...
 
     async def publish(self, envelope: Envelope) -> bool:

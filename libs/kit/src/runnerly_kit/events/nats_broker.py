@@ -180,6 +180,11 @@ class NatsBroker:
             with contextlib.suppress(*_BROKER_ERRORS):
                 await self._nc.close()
 
+    @property
+    def is_connected(self) -> bool:
+        """Connected to a NATS server right now."""
+        return bool(self._nc.is_connected)
+
     async def ping(self) -> None:
         """Raise :class:`BrokerUnavailable` unless the server answers and the streams exist."""
         self._require_connection()

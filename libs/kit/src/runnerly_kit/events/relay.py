@@ -59,6 +59,17 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        #: Unpublished events at the last count (None until first counted).
+        self.pending: int | None = None
+        self._oldest_pending: datetime | None = None
+        # Computed when scraped, so the lag grows while the broker is away.
+        self._metrics.outbox_lag.set_function(self.lag_seconds)
+
+    def lag_seconds(self) -> float:
+        """Age of the oldest unpublished event at the last count; 0 when there was none."""
+        if self._oldest_pending is None:
+            return 0.0
+        return max(0.0, (datetime.now(UTC) - self._oldest_pending).total_seconds())
 
     def start(self) -> None:
         """Start relaying in the background (inside the running event loop)."""
@@ -72,26 +83,34 @@ class OutboxRelay:
     async def stop(self, *, flush_timeout: float) -> None:
         """Stop, first publishing what is pending for up to ``flush_timeout`` seconds.
 
-        If the broker is unreachable the rows stay in the outbox for the next
-        relay to start (or another replica) to publish; nothing is lost.
+        The final flush always runs, even when the background loop was busy
+        (it gets the time that is left, and at least half of it). If the broker
+        is unreachable the rows stay in the outbox for the next relay to start
+        (or another replica) to publish; nothing is lost.
         """
         self._stopped.set()
         self._wake.set()
         unregister_relay(self._db, self)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + flush_timeout
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        deadline = time.monotonic() + flush_timeout
+            # The loop ends at its next check of _stopped; a publish stuck on a
+            # slow broker must not eat the whole flush.
+            done, _ = await asyncio.wait([self._task], timeout=flush_timeout / 2)
+            if not done:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        flushed = 0
         try:
-            while (remaining := deadline - time.monotonic()) > 0:
-                # asyncio.timeout, not wait_for (which can swallow a cancellation on 3.11).
-                async with asyncio.timeout(remaining):
-                    if await self._publish_batch() == 0:
-                        break
-        except (BrokerUnavailable, SQLAlchemyError, TimeoutError) as exc:
+            async with asyncio.timeout_at(max(deadline, loop.time() + flush_timeout / 2)):
+                while (published := await self._publish_batch()) > 0:
+                    flushed += published
+        except (BrokerUnavailable, SQLAlchemyError, OSError, TimeoutError) as exc:
             _log.warning("outbox_not_flushed", reason=f"{type(exc).__name__}: {exc}")
-        with contextlib.suppress(SQLAlchemyError):
+        with contextlib.suppress(SQLAlchemyError, OSError):
             await self._update_gauges()
+        _log.info("outbox_flushed", published=flushed, pending=self.pending)
 
     async def _run(self) -> None:
         failures = 0
@@ -111,6 +130,9 @@ class OutboxRelay:
                 expected = isinstance(exc, BrokerUnavailable | SQLAlchemyError | OSError)
                 if isinstance(exc, BrokerUnavailable):
                     self._metrics.publish_failures.inc()
+                # The outbox grows while the broker is away: keep its count true.
+                with contextlib.suppress(SQLAlchemyError, OSError):
+                    await self._update_gauges()
                 if failures == 1:
                     _log.warning(
                         "outbox_relay_waiting",
@@ -196,12 +218,11 @@ class OutboxRelay:
             )
             pending, oldest = (await session.execute(query)).one()
         self._metrics.outbox_pending.set(pending)
-        lag = 0.0
-        if oldest is not None:
-            # SQLite hands back naive datetimes; the kit writes them in UTC.
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-            lag = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
-        self._metrics.outbox_lag.set(lag)
+        self.pending = pending
+        # SQLite hands back naive datetimes; the kit writes them in UTC.
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        self._oldest_pending = oldest
 
     async def _delete_old(self) -> None:
         cutoff = datetime.now(UTC) - self._retention
