@@ -80,7 +80,7 @@ class System:
 
     async def mail_to(self, recipient: str, *, count: int = 1) -> mailbox.MailMessage:
         """The ``count``-th message the sink caught for ``recipient`` (waits for it)."""
-        async with asyncio.timeout(30):
+        async with asyncio.timeout(120):  # a bound on failure
             while True:
                 found = [
                     summary
@@ -220,7 +220,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
             create_strava(_strava_settings(ports, urls, databases, nats_url, strava_fake)),
             port=ports["strava"],
         ),
-        httpx.AsyncClient(timeout=10) as http,
+        httpx.AsyncClient(timeout=60) as http,
     ):
         yield System(
             tokendealer=urls["tokendealer"],

@@ -130,7 +130,7 @@ async def test_a_deleted_account_is_forgotten_by_every_service(system: System) -
     # users.user.deleted.v1 reaches the token dealer through the broker: it forgets the runner.
     tokendealer = Database(system.databases["tokendealer"])
     try:
-        async with asyncio.timeout(20):
+        async with asyncio.timeout(60):  # a bound on failure
             while True:
                 if not await _sessions_of(tokendealer, me["id"]):
                     break
@@ -171,7 +171,7 @@ async def test_a_password_reset_by_email_ends_every_session(system: System) -> N
     assert confirmed.status_code == 204, confirmed.text
 
     # users.password.reset.v1 reaches the token dealer; the old session ends.
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(60):  # a bound on failure
         while True:
             refreshed = await system.refresh(session["refresh_token"])
             if refreshed.status_code == 400:
@@ -201,7 +201,7 @@ async def test_an_admin_deactivating_a_runner_ends_their_sessions(system: System
     )
 
     assert deactivated.status_code == 200, deactivated.text
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(60):  # a bound on failure
         while True:
             refreshed = await system.refresh(runner["refresh_token"])
             if refreshed.status_code == 400:

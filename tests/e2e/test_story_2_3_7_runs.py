@@ -103,7 +103,7 @@ class Runner:
         authorization_url = started.json()["authorization_url"]
         assert authorization_url.startswith(f"{fake.url}/oauth/authorize?")
         fake.sign_in(athlete_id)  # signed in at Strava, the athlete clicks "Authorize"
-        async with httpx.AsyncClient(timeout=10) as browser:
+        async with httpx.AsyncClient(timeout=60) as browser:
             at_strava = await browser.get(authorization_url)
             assert at_strava.status_code == 302, at_strava.text
             callback = at_strava.headers["location"]

@@ -76,6 +76,7 @@ def start_service(tmp_path: Path) -> ServiceProcess:
         except httpx.TransportError:
             time.sleep(0.05)
     process.kill()
+    process.wait()  # reaped, or its Popen warns in whichever test collects it
     raise RuntimeError("service did not start")
 
 
