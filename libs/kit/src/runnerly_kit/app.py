@@ -169,6 +169,7 @@ async def _open_runtime(
         timeout=settings.http_timeout_seconds,
         retries=settings.http_retries,
         token_provider=token_provider,
+        peer_names=settings.peer_names(),
     )
     verifier = TokenVerifier(
         settings.jwks_url,
