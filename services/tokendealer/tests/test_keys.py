@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from datetime import timedelta
 from pathlib import Path
@@ -181,9 +182,9 @@ async def test_rotation_needs_the_operator_scope(tokendealer: TokenDealer) -> No
 
 
 async def test_a_wrong_key_encryption_secret_stops_start_up(
-    migrated_database: TestDatabase, nats_server: NatsServer
+    migrated_database: TestDatabase, nats_server: NatsServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A process given the wrong secret cannot load the keys and refuses to start."""
+    """The wrong secret for the stored keys stops start-up with one line naming the variable."""
     port = free_port()
     good = make_settings(migrated_database, nats_server.url, port)
     async with serve(create_app(good), port=port):
@@ -192,12 +193,21 @@ async def test_a_wrong_key_encryption_secret_stops_start_up(
         migrated_database,
         nats_server.url,
         port,
-        key_encryption_secret="another-secret-0123456789abc",
+        key_encryption_secret="9fK2-another-secret-Qz7wLx3Rb",
     )
 
+    capsys.readouterr()
     with pytest.raises(RuntimeError, match="failed to start"):
         async with serve(create_app(bad), port=port):
             pass
+
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    errors = [entry["event"] for entry in logged if entry.get("level") == "error"]
+    assert errors[0] == (
+        "TOKENDEALER_KEY_ENCRYPTION_SECRET does not decrypt the signing keys in the database: "
+        "set the secret they were encrypted with"
+    )
+    assert not any("Traceback" in message or "\n" in message for message in errors)
 
 
 async def test_the_key_store_is_readable_by_its_owner_only(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from runnerly_kit.app import ServiceDefinition
+from runnerly_kit.app import Hook, ServiceDefinition
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_kit.columns import utcnow
 from runnerly_kit.logs import get_logger
@@ -30,7 +29,7 @@ from runnerly_tokendealer.tokens.service import (
 _log = get_logger("runnerly.tokendealer")
 
 
-def _load_keyring(clock: Clock) -> Callable[[Runtime], Awaitable[None]]:
+def _load_keyring(clock: Clock) -> Hook:
     async def load(runtime: Runtime) -> None:
         keyring = KeyRing(settings_of(runtime))
         await keyring.maintain(runtime.db, utcnow())
