@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import stat
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from runnerly_kit.errors import Unauthenticated
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.servers import serve, server_errors
 from runnerly_tokendealer.dependencies import keyring_of
 from runnerly_tokendealer.main import create_app
 from runnerly_tokendealer.models import SigningKey
@@ -182,7 +181,7 @@ async def test_rotation_needs_the_operator_scope(tokendealer: TokenDealer) -> No
 
 
 async def test_a_wrong_key_encryption_secret_stops_start_up(
-    migrated_database: TestDatabase, nats_server: NatsServer, capsys: pytest.CaptureFixture[str]
+    migrated_database: TestDatabase, nats_server: NatsServer
 ) -> None:
     """The wrong secret for the stored keys stops start-up with one line naming the variable."""
     port = free_port()
@@ -196,13 +195,10 @@ async def test_a_wrong_key_encryption_secret_stops_start_up(
         key_encryption_secret="9fK2-another-secret-Qz7wLx3Rb",
     )
 
-    capsys.readouterr()
-    with pytest.raises(RuntimeError, match="failed to start"):
+    with server_errors() as errors, pytest.raises(RuntimeError, match="failed to start"):
         async with serve(create_app(bad), port=port):
             pass
 
-    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
-    errors = [entry["event"] for entry in logged if entry.get("level") == "error"]
     assert errors[0] == (
         "TOKENDEALER_KEY_ENCRYPTION_SECRET does not decrypt the signing keys in the database: "
         "set the secret they were encrypted with"

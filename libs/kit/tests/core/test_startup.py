@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from pydantic_settings import SettingsConfigDict
 from runnerly_kit.app import ServiceDefinition, create_app
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.settings import ServiceSettings, SettingsError
-from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.servers import serve, server_errors
 
 
 class VaultSettings(ServiceSettings):
@@ -27,44 +26,33 @@ async def _crash(_runtime: Runtime) -> None:
     raise RuntimeError("a bug, not a setting")
 
 
-def _errors(output: str) -> list[str]:
-    entries = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    return [entry["event"] for entry in entries if entry.get("level") == "error"]
-
-
-async def test_a_settings_error_at_start_up_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def test_a_settings_error_at_start_up_is_one_line(tmp_path: Path) -> None:
     """The server logs the SettingsError's message alone, then that start-up failed."""
     definition = ServiceDefinition(
         title="Vault", version="1", on_startup=[_refuse], uses_broker=False
     )
     app = create_app(VaultSettings(data_dir=tmp_path), definition)
 
-    with pytest.raises(RuntimeError, match="failed to start"):
+    with server_errors() as errors, pytest.raises(RuntimeError, match="failed to start"):
         async with serve(app):
             pass
 
-    errors = _errors(capsys.readouterr().out)
     assert errors == [
         "VAULT_SEAL_SECRET does not open the vault",
         "Application startup failed. Exiting.",
     ]
 
 
-async def test_any_other_start_up_error_keeps_its_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def test_any_other_start_up_error_keeps_its_traceback(tmp_path: Path) -> None:
     """A bug at start-up is not shortened: the operator needs to see where it is."""
     definition = ServiceDefinition(
         title="Vault", version="1", on_startup=[_crash], uses_broker=False
     )
     app = create_app(VaultSettings(data_dir=tmp_path), definition)
 
-    with pytest.raises(RuntimeError, match="failed to start"):
+    with server_errors() as errors, pytest.raises(RuntimeError, match="failed to start"):
         async with serve(app):
             pass
 
-    errors = _errors(capsys.readouterr().out)
     assert errors[0].startswith("Traceback (most recent call last)")
     assert "a bug, not a setting" in errors[0]
