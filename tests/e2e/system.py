@@ -31,7 +31,12 @@ from runnerly_strava.manifest import MANIFEST as STRAVA
 from runnerly_strava.settings import StravaSettings
 from runnerly_strava.testing import FakeStrava
 from runnerly_tokendealer.manifest import MANIFEST as TOKENDEALER
-from runnerly_tokendealer.testing import Client, LocalTokenDealer, running_tokendealer
+from runnerly_tokendealer.testing import (
+    Client,
+    LocalTokenDealer,
+    ManualClock,
+    running_tokendealer,
+)
 from runnerly_users.main import create_app as create_users
 from runnerly_users.manifest import MANIFEST as USERS
 from runnerly_users.settings import UsersSettings
@@ -77,6 +82,8 @@ class System:
     strava_fake: FakeStrava
     #: The running token dealer, for a token signed for a subject users no longer knows.
     token_dealer: LocalTokenDealer
+    #: The token dealer's throttle clock: it moves only when a test advances it.
+    login_clock: ManualClock
 
     async def mail_to(self, recipient: str, *, count: int = 1) -> mailbox.MailMessage:
         """The ``count``-th message the sink caught for ``recipient`` (waits for it)."""
@@ -195,6 +202,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
     mail_dir = data / "mail"
     strava_fake = FakeStrava(window_seconds=RATE_WINDOW_SECONDS)
     strava_fake.url = urls["strava_fake"]
+    login_clock = ManualClock()
     async with (
         serve(strava_fake.app, port=ports["strava_fake"]),
         running_sink(mail_dir, "127.0.0.1", ports["smtp"]),
@@ -205,6 +213,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
             port=ports["tokendealer"],
             users_url=urls["users"],
             client_secret=SECRETS["tokendealer"],
+            clock=login_clock,
         ) as token_dealer,
         serve(create_users(users), port=ports["users"]),
         serve(create_mailer(mailer), port=ports["mailer"]),
@@ -233,6 +242,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
             strava=urls["strava"],
             strava_fake=strava_fake,
             token_dealer=token_dealer,
+            login_clock=login_clock,
         )
 
 

@@ -9,8 +9,10 @@ the sink that `runnerly mail` reads.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from runnerly_kit.db import Database
@@ -97,7 +99,11 @@ async def test_an_unknown_email_and_a_wrong_password_get_the_same_answer(system:
 
 
 async def test_repeated_failed_logins_are_slowed_down(system: System) -> None:
-    """After three free mistakes each failure doubles the wait, even for the right password."""
+    """After three free mistakes each failure doubles the wait, even for the right password.
+
+    The token dealer's throttle clock moves only when the test moves it, so how
+    long a password check takes on a busy machine changes nothing here.
+    """
     await _sign_up_and_activate(system)
 
     statuses, waits = [], []
@@ -108,13 +114,55 @@ async def test_repeated_failed_logins_are_slowed_down(system: System) -> None:
             waits.append(int(response.headers["Retry-After"]))
             break
     right_but_blocked = await system.login(EMAIL, PASSWORD)
+    system.login_clock.advance(0.5)
+    still_blocked = await system.login(EMAIL, PASSWORD)
 
     assert statuses == [400, 400, 400, 400, 429]
     assert waits == [1]
-    assert right_but_blocked.status_code == 429
+    assert right_but_blocked.status_code == still_blocked.status_code == 429
     assert right_but_blocked.json()["error"]["code"] == "rate_limited"
-    await asyncio.sleep(1.1)  # the wait is short this early; then the right password works
+    system.login_clock.advance(0.5)  # the one-second wait is over: the right password works
     assert (await system.login(EMAIL, PASSWORD)).status_code == 200
+
+
+async def test_the_wait_counts_from_the_refusal_not_the_requests_start(system: System) -> None:
+    """A slow password check does not eat the wait: it starts when the failure is recorded.
+
+    The clock moves 0.6 s between any two readings, as if every check took that
+    long. The fourth failure is read at t and recorded at t + 0.6, so the next
+    attempt, at t + 1.2, is still inside its one-second wait.
+    """
+    await _sign_up_and_activate(system)
+    system.login_clock.step = timedelta(seconds=0.6)
+
+    statuses = [(await system.login(EMAIL, "guessing again")).status_code for _ in range(5)]
+
+    assert statuses == [400, 400, 400, 400, 429]
+
+
+def _credentials_checks(metrics: str) -> dict[str, float]:
+    """The users service's request counter for the credentials check, by status."""
+    return {
+        sample.labels["status"]: sample.value
+        for family in text_string_to_metric_families(metrics)
+        for sample in family.samples
+        if sample.name == "http_requests_total"
+        and sample.labels.get("route") == "/v1/internal/credentials/check"
+    }
+
+
+async def test_a_failed_login_costs_one_credentials_check(system: System) -> None:
+    """Each wrong password is one call to users (one Argon2 check), answered 200, never 401."""
+    await _sign_up_and_activate(system)
+    assert (await system.login(EMAIL, PASSWORD)).status_code == 200
+    before = _credentials_checks((await system.http.get(f"{system.users}/metrics")).text)
+
+    for _ in range(3):
+        assert (await system.login(EMAIL, "not the password")).status_code == 400
+
+    after = _credentials_checks((await system.http.get(f"{system.users}/metrics")).text)
+    assert after.get("200", 0) - before.get("200", 0) == 3
+    assert "401" not in after
 
 
 async def test_a_deleted_account_is_forgotten_by_every_service(system: System) -> None:

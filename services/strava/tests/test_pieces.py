@@ -232,3 +232,15 @@ def test_development_runs_without_strava() -> None:
     assert not settings.strava_configured
     assert settings.strava_api_url == "https://www.strava.com/api/v3"
     assert settings.strava_oauth_url == "https://www.strava.com/oauth"
+
+
+@pytest.mark.parametrize("weak", ["aaaaaaaaaaaaaaaa", "password1234567890"])
+def test_a_low_entropy_token_key_is_refused(weak: str) -> None:
+    """A repeated or dictionary token-encryption key stops the service, naming the variable."""
+    with pytest.raises(ValueError, match="STRAVA_TOKEN_ENCRYPTION_KEY is too weak"):
+        StravaSettings(
+            environment="production",
+            client_secret="Hq4-strava-own-client-7Tz9wPm2",
+            token_encryption_key=weak,
+            webhook_verify_token="a-real-verify-token-0123456789",
+        )

@@ -17,7 +17,7 @@ from runnerly_kit.errors import Unauthenticated
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.servers import serve, server_errors
 from runnerly_tokendealer.dependencies import keyring_of
 from runnerly_tokendealer.main import create_app
 from runnerly_tokendealer.models import SigningKey
@@ -183,7 +183,7 @@ async def test_rotation_needs_the_operator_scope(tokendealer: TokenDealer) -> No
 async def test_a_wrong_key_encryption_secret_stops_start_up(
     migrated_database: TestDatabase, nats_server: NatsServer
 ) -> None:
-    """A process given the wrong secret cannot load the keys and refuses to start."""
+    """The wrong secret for the stored keys stops start-up with one line naming the variable."""
     port = free_port()
     good = make_settings(migrated_database, nats_server.url, port)
     async with serve(create_app(good), port=port):
@@ -192,12 +192,18 @@ async def test_a_wrong_key_encryption_secret_stops_start_up(
         migrated_database,
         nats_server.url,
         port,
-        key_encryption_secret="another-secret-0123456789abc",
+        key_encryption_secret="9fK2-another-secret-Qz7wLx3Rb",
     )
 
-    with pytest.raises(RuntimeError, match="failed to start"):
+    with server_errors() as errors, pytest.raises(RuntimeError, match="failed to start"):
         async with serve(create_app(bad), port=port):
             pass
+
+    assert errors[0] == (
+        "TOKENDEALER_KEY_ENCRYPTION_SECRET does not decrypt the signing keys in the database: "
+        "set the secret they were encrypted with"
+    )
+    assert not any("Traceback" in message or "\n" in message for message in errors)
 
 
 async def test_the_key_store_is_readable_by_its_owner_only(

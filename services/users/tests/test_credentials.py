@@ -10,8 +10,11 @@ from runnerly_users.models import User
 from .support import ADMIN_EMAIL, PASSWORD, Stack, unique_email
 
 
-async def test_a_wrong_password_and_an_unknown_email_get_the_same_401(stack: Stack) -> None:
-    """Both answers are 401 invalid_credentials with identical bodies."""
+async def test_a_wrong_password_and_an_unknown_email_get_the_same_verdict(stack: Stack) -> None:
+    """Both are a 200 "wrong_credentials" verdict with identical bodies, naming nobody.
+
+    Not a 401: that would tell the token dealer its own service token is bad.
+    """
     email = unique_email()
     await stack.active_runner(email)
 
@@ -19,9 +22,9 @@ async def test_a_wrong_password_and_an_unknown_email_get_the_same_401(stack: Sta
     unknown = await stack.check(unique_email(), PASSWORD)
     malformed = await stack.check("not an email", PASSWORD)
 
-    assert wrong.status_code == unknown.status_code == malformed.status_code == 401
+    assert wrong.status_code == unknown.status_code == malformed.status_code == 200
     assert wrong.json() == unknown.json() == malformed.json()
-    assert wrong.json()["error"]["code"] == "invalid_credentials"
+    assert wrong.json() == {"verdict": "wrong_credentials", "user_id": None, "scopes": []}
 
 
 async def test_the_check_needs_the_credentials_scope(stack: Stack) -> None:
@@ -50,7 +53,11 @@ async def test_an_admin_email_gets_the_admin_scope(stack: Stack) -> None:
     login = await stack.check(ADMIN_EMAIL, PASSWORD)
 
     assert login.status_code == 200
-    assert login.json() == {"user_id": user_id, "scopes": ["runner", "admin"]}
+    assert login.json() == {
+        "verdict": "accepted",
+        "user_id": user_id,
+        "scopes": ["runner", "admin"],
+    }
 
 
 async def test_a_login_upgrades_a_hash_made_with_older_parameters(stack: Stack) -> None:

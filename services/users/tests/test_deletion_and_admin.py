@@ -27,7 +27,7 @@ async def test_deleting_the_account_removes_it_and_publishes_user_deleted(stack:
         assert await session.get(User, user_id) is None
         tokens = select(func.count()).select_from(OneTimeToken)
         assert await session.scalar(tokens.where(OneTimeToken.user_id == user_id)) == 0
-    assert (await stack.check(email, PASSWORD)).status_code == 401
+    assert (await stack.check(email, PASSWORD)).json()["verdict"] == "wrong_credentials"
 
     # The deletion revokes the runner's tokens in every service, this one included.
     async def refused() -> bool:

@@ -47,7 +47,7 @@ async def test_sign_up_activate_then_log_in(stack: Stack) -> None:
     await stack.mailbox.wait_for("users.user.activated.v1", user_id=user_id)
     login = await stack.check(email.upper(), PASSWORD)
     assert login.status_code == 200
-    assert login.json() == {"user_id": user_id, "scopes": ["runner"]}
+    assert login.json() == {"verdict": "accepted", "user_id": user_id, "scopes": ["runner"]}
 
 
 async def test_a_known_email_gets_the_same_answer_and_an_account_exists_mail(stack: Stack) -> None:
@@ -66,7 +66,9 @@ async def test_a_known_email_gets_the_same_answer_and_an_account_exists_mail(sta
     assert await _accounts(stack, email) == 1
     assert stack.mailbox.count(SEND_EMAIL, recipient=email, template="activation") == 1
     # The first password still logs in once activated: nothing was changed.
-    assert (await stack.check(email, "another fine passphrase")).status_code == 401
+    assert (await stack.check(email, "another fine passphrase")).json()[
+        "verdict"
+    ] == "wrong_credentials"
 
 
 async def test_concurrent_sign_ups_with_one_email_make_one_account(stack: Stack) -> None:

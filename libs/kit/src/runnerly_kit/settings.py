@@ -6,7 +6,12 @@ so a typo or a missing secret stops the process with a clear message instead of
 failing on the first request.
 
 Secrets are :class:`pydantic.SecretStr` fields. Outside development a secret
-that is empty, too short or a well-known placeholder is refused.
+must be a real random value: empty, short, common (a placeholder, a common
+password or word) and low-entropy values (repeated or sequential characters,
+few distinct characters, under 64 bits by :mod:`runnerly_kit.secret_strength`)
+are refused, naming the variable. Secrets a third party issues (an SMTP
+password, an OAuth app's secret) are listed in ``external_secrets`` and only
+have to be present and not a placeholder: we cannot choose them.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from typing import Any, ClassVar, Self
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from runnerly_kit.secret_strength import MIN_SECRET_LENGTH, weakness
+
 PLACEHOLDER_SECRETS = frozenset(
     {"", "changeme", "change-me", "change_me", "secret", "password", "placeholder", "dev", "test"}
 )
-MIN_SECRET_LENGTH = 16
 
 # Default ports of the embedded system. They avoid the standard ports of
 # PostgreSQL, MySQL, Redis, RabbitMQ, NATS and MQTT (see docs/operations.md).
@@ -52,6 +58,8 @@ class ServiceSettings(BaseSettings):
     )
 
     service_name: ClassVar[str] = "service"
+    #: Secret fields issued by a third party: refused only when empty or a placeholder.
+    external_secrets: ClassVar[frozenset[str]] = frozenset()
 
     environment: Environment = Environment.development
     host: str = "127.0.0.1"
@@ -100,18 +108,29 @@ class ServiceSettings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Self:
+    def _refuse_weak_secrets(self) -> Self:
         if self.environment is Environment.development:
             return self
         for name, value in self._secrets().items():
             secret = value.get_secret_value()
-            if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
-                variable = f"{self.model_config.get('env_prefix', '')}{name}".upper()
+            variable = self.variable_name(name)
+            if secret.lower() in PLACEHOLDER_SECRETS:
                 raise SettingsError(
                     f"{variable} is missing or a placeholder; set a random secret of at least "
                     f"{MIN_SECRET_LENGTH} characters (environment={self.environment.value})"
                 )
+            problem = None if name in self.external_secrets else weakness(secret)
+            if problem is not None:
+                raise SettingsError(
+                    f"{variable} is too weak: {problem}; set a random secret, e.g. "
+                    f"python -c 'import secrets; print(secrets.token_urlsafe(32))' "
+                    f"(environment={self.environment.value})"
+                )
         return self
+
+    def variable_name(self, field: str) -> str:
+        """The environment variable that sets ``field`` (for error messages)."""
+        return f"{self.model_config.get('env_prefix', '')}{field}".upper()
 
     def _secrets(self) -> dict[str, SecretStr]:
         return {
@@ -119,6 +138,20 @@ class ServiceSettings(BaseSettings):
             for name in type(self).model_fields
             if isinstance(value := getattr(self, name), SecretStr)
         }
+
+    def peer_names(self) -> dict[str, str]:
+        """Names of the peers this service calls, by base URL (``users_url`` → "the users service").
+
+        The HTTP client names a failing peer this way in error bodies, which
+        must never show an internal address.
+        """
+        names: dict[str, str] = {}
+        for field in type(self).model_fields:
+            value = getattr(self, field)
+            if field.endswith("_url") and isinstance(value, str) and value.startswith("http"):
+                # setdefault: tokendealer_url is declared before jwks_url, on the same origin.
+                names.setdefault(value, f"the {field.removesuffix('_url')} service")
+        return names
 
     @property
     def is_sqlite(self) -> bool:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import SettingsConfigDict
 
-from runnerly_kit.settings import MIN_SECRET_LENGTH, Environment, ServiceSettings
+from runnerly_kit.settings import Environment, ServiceSettings
 
 STRONG = "k8Zq3vN1xR7pL0aW5tY2"
 
@@ -72,7 +74,7 @@ def test_a_malformed_value_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.mark.parametrize("environment", ["production", "test"])
-@pytest.mark.parametrize("placeholder", ["", "changeme", "CHANGEME", "secret", "too-short"])
+@pytest.mark.parametrize("placeholder", ["", "changeme", "CHANGEME", "secret"])
 def test_placeholder_secret_is_refused_outside_development(
     monkeypatch: pytest.MonkeyPatch, environment: str, placeholder: str
 ) -> None:
@@ -86,7 +88,69 @@ def test_placeholder_secret_is_refused_outside_development(
 
     message = str(caught.value)
     assert "THINGS_WEBHOOK_SECRET is missing or a placeholder" in message
-    assert f"at least {MIN_SECRET_LENGTH} characters" in message
+    assert "at least 16 characters" in message
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+@pytest.mark.parametrize(
+    ("weak", "reason"),
+    [
+        ("too-short", "shorter than 16 characters"),
+        ("aaaaaaaaaaaaaaaa", "fewer than 8 distinct characters"),
+        ("abababababababababab", "fewer than 8 distinct characters"),
+        ("password1234567890", "a common password or word"),
+        ("P4ssw0rd!!!!!!!!", "a common password or word"),
+        ("abcdefghijklmnopqrstuvwxyz", "too predictable"),
+        ("qwertyuiop1234567890", "a common password or word"),
+        ("secret-password-123456", "too predictable"),
+        ("Summer2024Summer2024", "too predictable"),
+    ],
+)
+def test_low_entropy_and_dictionary_secrets_are_refused(
+    monkeypatch: pytest.MonkeyPatch, environment: str, weak: str, reason: str
+) -> None:
+    """Repeated, sequential, common or word-made secrets stop the service, naming the variable."""
+    monkeypatch.setenv("THINGS_ENVIRONMENT", environment)
+    monkeypatch.setenv("THINGS_CLIENT_SECRET", STRONG)
+    monkeypatch.setenv("THINGS_WEBHOOK_SECRET", weak)
+
+    with pytest.raises(ValidationError) as caught:
+        ThingsSettings()
+
+    message = str(caught.value)
+    assert "THINGS_WEBHOOK_SECRET is too weak: it" in message
+    assert reason in message
+    assert weak not in message
+
+
+def test_the_launchers_generated_secrets_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Secrets made as the launcher makes them (token_urlsafe) are accepted, every time."""
+    monkeypatch.setenv("THINGS_ENVIRONMENT", "production")
+    for nbytes in (16, 32):
+        for _ in range(200):
+            monkeypatch.setenv("THINGS_CLIENT_SECRET", secrets.token_urlsafe(nbytes))
+            monkeypatch.setenv("THINGS_WEBHOOK_SECRET", secrets.token_urlsafe(nbytes))
+
+            assert ThingsSettings().environment is Environment.production
+
+
+class PartnerSettings(ThingsSettings):
+    """A service holding a secret a third party issued (it cannot pick a random one)."""
+
+    external_secrets: ClassVar[frozenset[str]] = frozenset({"webhook_secret"})
+
+
+def test_a_third_partys_secret_needs_only_to_be_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An external secret may be weak by our measure, but not missing or a placeholder."""
+    monkeypatch.setenv("THINGS_ENVIRONMENT", "production")
+    monkeypatch.setenv("THINGS_CLIENT_SECRET", STRONG)
+    monkeypatch.setenv("THINGS_WEBHOOK_SECRET", "mailbox-password-1")
+
+    assert PartnerSettings().webhook_secret.get_secret_value() == "mailbox-password-1"
+
+    monkeypatch.setenv("THINGS_WEBHOOK_SECRET", "changeme")
+    with pytest.raises(ValidationError, match="THINGS_WEBHOOK_SECRET is missing or a placeholder"):
+        PartnerSettings()
 
 
 def test_a_missing_client_secret_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

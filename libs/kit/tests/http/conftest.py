@@ -64,6 +64,9 @@ def token_requests() -> list[dict[str, str]]:
     return []
 
 
+_INVALID_TOKEN = 'Bearer error="invalid_token", error_description="revoked"'
+
+
 @pytest.fixture
 async def peer_url(
     hits: Counter[str], script: dict[str, list[int]], issued: list[str], revoked: set[str]
@@ -91,9 +94,14 @@ async def peer_url(
 
     async def protected(request: Request) -> Response:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or token not in issued or token in revoked:
+        if scheme.lower() != "bearer" or not token:
             return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        if token not in issued or token in revoked:
+            return Response(status_code=401, headers={"WWW-Authenticate": _INVALID_TOKEN})
         return JSONResponse({"token": token})
+
+    async def refusing(_request: Request) -> Response:
+        return Response(status_code=401, headers={"WWW-Authenticate": _INVALID_TOKEN})
 
     def counted(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def handler(request: Request) -> Response:
@@ -110,6 +118,7 @@ async def peer_url(
         Route("/slow/{seconds:float}", counted(slow), methods=_METHODS),
         Route("/echo", counted(echo), methods=_METHODS),
         Route("/protected", counted(protected), methods=_METHODS),
+        Route("/refusing", counted(refusing), methods=_METHODS),
     ]
     async with serve(Starlette(routes=routes)) as url:
         yield url

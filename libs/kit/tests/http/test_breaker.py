@@ -15,7 +15,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def breaker(clock: ManualClock) -> CircuitBreaker:
-    return CircuitBreaker("http://peer:80", failure_threshold=3, reset_seconds=10, clock=clock)
+    return CircuitBreaker(
+        "http://peer:80", name="the peer", failure_threshold=3, reset_seconds=10, clock=clock
+    )
 
 
 def _fail(breaker: CircuitBreaker, times: int) -> None:
@@ -35,7 +37,7 @@ def test_only_consecutive_failures_open_the_breaker(breaker: CircuitBreaker) -> 
     assert breaker.state == "open"
     with pytest.raises(CircuitOpen) as caught:
         breaker.before_call()
-    assert caught.value.details == {"peer": "http://peer:80"}
+    assert caught.value.details == {"peer": "the peer"}  # its name; the address is for logs
 
 
 def test_after_the_reset_time_one_trial_goes_through(

@@ -199,3 +199,28 @@ async def test_a_relative_url_is_a_programming_error(make_client: MakeClient) ->
     """A URL without a host fails at once as a bug, not as an unreachable peer."""
     with pytest.raises(ValueError, match="absolute URL"):
         await make_client().get("/v1/runs")
+
+
+async def test_errors_name_the_peer_never_its_address(make_client: MakeClient) -> None:
+    """An unreachable or failing peer is named ("the users service"); its URL stays in logs."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    client = make_client(
+        retries=0, breaker_failure_threshold=1, peer_names={url: "the users service"}
+    )
+    with pytest.raises(ServiceUnavailable) as unreachable:
+        await client.get(f"{url}/v1/anything")
+    with pytest.raises(CircuitOpen) as open_circuit:
+        await client.get(f"{url}/v1/anything")
+    anonymous = make_client(retries=0)
+    with pytest.raises(ServiceUnavailable) as unnamed:
+        await anonymous.get(f"http://127.0.0.1:{free_port()}/x")
+
+    assert unreachable.value.message == "The users service could not be reached."
+    assert open_circuit.value.message == "The users service is failing; not calling it for now."
+    assert unnamed.value.message == "A peer service could not be reached."
+    for error in (unreachable.value, open_circuit.value, unnamed.value):
+        body = str(error.to_body())
+        assert "127.0.0.1" not in body
+        assert "http" not in body
+        assert str(port) not in body

@@ -148,7 +148,22 @@ async def test_a_peer_that_keeps_refusing_gets_one_retry_only(
 ) -> None:
     """If the fresh token is refused too, the 401 goes back to the caller."""
     client = make_client(token_provider=make_provider())
-    response = await client.get(f"{peer_url}/status/401")
+    response = await client.get(f"{peer_url}/refusing")
     assert response.status_code == 401
-    assert hits["/status/401"] == 2
+    assert hits["/refusing"] == 2
     assert issued == ["tok-1", "tok-2"]
+
+
+async def test_a_401_that_does_not_blame_the_token_is_not_retried(
+    make_client: MakeClient,
+    make_provider: MakeProvider,
+    peer_url: str,
+    issued: list[str],
+    hits: Counter[str],
+) -> None:
+    """A 401 without ``error="invalid_token"`` is the peer's own answer: sent once, no new token."""
+    client = make_client(token_provider=make_provider())
+    response = await client.post(f"{peer_url}/status/401")
+    assert response.status_code == 401
+    assert hits["/status/401"] == 1
+    assert issued == ["tok-1"]

@@ -33,6 +33,7 @@ class MailerSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="MAILER_")
     service_name: ClassVar[str] = "mailer"
+    external_secrets: ClassVar[frozenset[str]] = frozenset({"smtp_password"})
 
     port: int = MAILER_PORT
     smtp_host: str = "127.0.0.1"

@@ -46,7 +46,11 @@ async def open_components(runtime: Runtime) -> None:
     """Start-up hook: build the components (no I/O)."""
     settings = settings_of(runtime)
     strava_http = ServiceClient(
-        timeout=settings.strava_timeout_seconds, retries=0, token_provider=None
+        timeout=settings.strava_timeout_seconds,
+        retries=0,
+        token_provider=None,
+        # Errors say "Strava", never the address (a test's local Strava is on loopback).
+        peer_names={settings.strava_api_url: "Strava", settings.strava_oauth_url: "Strava"},
     )
     limiter = RateLimiter(
         window_seconds=settings.rate_limit_window_seconds,

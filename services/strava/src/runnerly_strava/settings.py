@@ -32,6 +32,7 @@ class StravaSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="STRAVA_")
     service_name: ClassVar[str] = "strava"
+    external_secrets: ClassVar[frozenset[str]] = frozenset({"strava_client_secret"})
 
     port: int = STRAVA_PORT
 

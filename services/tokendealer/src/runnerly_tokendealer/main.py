@@ -6,7 +6,7 @@ import asyncio
 
 from fastapi import FastAPI
 
-from runnerly_kit.app import ServiceDefinition
+from runnerly_kit.app import Hook, ServiceDefinition
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_kit.columns import utcnow
 from runnerly_kit.logs import get_logger
@@ -16,6 +16,7 @@ from runnerly_tokendealer.dependencies import KEYRING, TOKEN_SERVICE, keyring_of
 from runnerly_tokendealer.keys.endpoints import router as keys_router
 from runnerly_tokendealer.keys.service import KeyRing
 from runnerly_tokendealer.logins.service import CHECK_SCOPE, PasswordGrant
+from runnerly_tokendealer.logins.throttle import Clock
 from runnerly_tokendealer.purge import purge_handlers
 from runnerly_tokendealer.settings import TokenDealerSettings
 from runnerly_tokendealer.tokens.endpoints import router as tokens_router
@@ -28,13 +29,16 @@ from runnerly_tokendealer.tokens.service import (
 _log = get_logger("runnerly.tokendealer")
 
 
-async def _load_keyring(runtime: Runtime) -> None:
-    keyring = KeyRing(settings_of(runtime))
-    await keyring.maintain(runtime.db, utcnow())
-    runtime.extras[KEYRING] = keyring
-    runtime.extras[TOKEN_SERVICE] = TokenService(
-        [ClientCredentialsGrant(), RefreshTokenGrant(), PasswordGrant()]
-    )
+def _load_keyring(clock: Clock) -> Hook:
+    async def load(runtime: Runtime) -> None:
+        keyring = KeyRing(settings_of(runtime))
+        await keyring.maintain(runtime.db, utcnow())
+        runtime.extras[KEYRING] = keyring
+        runtime.extras[TOKEN_SERVICE] = TokenService(
+            [ClientCredentialsGrant(), RefreshTokenGrant(), PasswordGrant(clock)]
+        )
+
+    return load
 
 
 async def _maintain_keyring(runtime: Runtime) -> None:
@@ -48,8 +52,11 @@ async def _maintain_keyring(runtime: Runtime) -> None:
             _log.exception("keyring_maintenance_failed")
 
 
-def create_app(settings: TokenDealerSettings | None = None) -> FastAPI:
-    """Build the token dealer (settings from the environment unless given)."""
+def create_app(settings: TokenDealerSettings | None = None, *, clock: Clock = utcnow) -> FastAPI:
+    """Build the token dealer (settings from the environment unless given).
+
+    ``clock`` times login throttling; tests give one they move by hand.
+    """
     return create_service_app(
         settings or TokenDealerSettings(),
         ServiceDefinition(
@@ -58,7 +65,7 @@ def create_app(settings: TokenDealerSettings | None = None) -> FastAPI:
             description="OAuth2 token endpoint, JWKS with key rotation, and revocation.",
             routers=[tokens_router, keys_router],
             consumers=[purge_handlers],
-            on_startup=[_load_keyring],
+            on_startup=[_load_keyring(clock)],
             workers=[_maintain_keyring],
             client_scopes=[CHECK_SCOPE],
             # It signs with its own keys: readiness need not wait for a JWKS.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,28 @@ from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, has
 from runnerly_tokendealer.tokens.access import sign_access_token
 
 _CLIENT_CREDENTIALS = frozenset({"client_credentials", "refresh_token"})
+
+
+class ManualClock:
+    """The token dealer's throttle clock, moved by the test (never by the machine's speed).
+
+    It starts at the real time and stands still until :meth:`advance` moves it;
+    ``step`` moves it by itself on every reading, like time passing between two
+    readings of one request.
+    """
+
+    def __init__(self, start: datetime | None = None, *, step: timedelta = timedelta(0)) -> None:
+        self.now = start or utcnow()
+        self.step = step
+
+    def __call__(self) -> datetime:
+        now = self.now
+        self.now += self.step
+        return now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.now += timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -104,7 +126,11 @@ class LocalTokenDealer:
 async def running_tokendealer(
     data_dir: Path, nats_url: str, clients: Sequence[Client], **settings: Any
 ) -> AsyncIterator[LocalTokenDealer]:
-    """Migrate a token dealer's own SQLite database under ``data_dir`` and serve it."""
+    """Migrate a token dealer's own SQLite database under ``data_dir`` and serve it.
+
+    A ``clock`` setting is the throttle's clock (see :class:`ManualClock`).
+    """
+    clock = settings.pop("clock", utcnow)
     database_url = f"sqlite+aiosqlite:///{data_dir / 'tokendealer.db'}"
     await migrate_service(MANIFEST.migrations_dir, database_url)
     port = settings.pop("port", None) or free_port()
@@ -119,7 +145,7 @@ async def running_tokendealer(
         **settings,
     }
     tokendealer_settings = TokenDealerSettings(**values)
-    app = create_app(tokendealer_settings)
+    app = create_app(tokendealer_settings, clock=clock)
     async with serve(app, port=port) as url:
         yield LocalTokenDealer(
             url, tokendealer_settings, app, {client.client_id: client for client in clients}

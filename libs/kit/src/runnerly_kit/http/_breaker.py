@@ -36,11 +36,15 @@ class CircuitBreaker:
         self,
         peer: str,
         *,
+        name: str = "",
         failure_threshold: int,
         reset_seconds: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        #: The peer's address, for logs only: error bodies name the peer by ``name``.
         self.peer = peer
+        #: What callers may be told the peer is ("the users service").
+        self.name = name or "a peer service"
         self.failure_threshold = failure_threshold
         self.reset_seconds = reset_seconds
         self._clock = clock
@@ -63,7 +67,8 @@ class CircuitBreaker:
             return
         if self._trial_in_flight or self._clock() - self._opened_at < self.reset_seconds:
             raise CircuitOpen(
-                f"{self.peer} is failing; not calling it for now.", details={"peer": self.peer}
+                f"{_capitalised(self.name)} is failing; not calling it for now.",
+                details={"peer": self.name},
             )
         self._trial_in_flight = True
 
@@ -87,3 +92,7 @@ class CircuitBreaker:
     def release(self) -> None:
         """The call ended without a verdict on the peer (cancelled): free the trial slot."""
         self._trial_in_flight = False
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

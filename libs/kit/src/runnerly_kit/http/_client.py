@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +33,15 @@ class ServiceClient:
       :class:`~runnerly_kit.http.CircuitOpen` while the peer is down;
     - ``X-Request-ID``, W3C trace context and, when ``authenticate`` is true and
       a token provider exists, ``Authorization: Bearer <service token>`` on
-      every request; a 401 from the peer gets one retry with a fresh token.
+      every request; a 401 gets one retry with a fresh token only when the
+      peer says the token was bad (``WWW-Authenticate: Bearer
+      error="invalid_token"``) — any other 401 is the peer's answer, passed on.
 
     Error statuses other than those retried are returned, not raised; a peer
     that cannot be reached raises :class:`~runnerly_kit.errors.ServiceUnavailable`.
+    Errors name a peer by its name in ``peer_names`` (keyed by origin,
+    ``http://host:port``), never by its address: they may reach a caller's
+    response body, and internal addresses belong in logs only.
     Request bodies must be replayable (bytes, ``json=``, ``data=``), not streams.
     """
 
@@ -54,6 +59,7 @@ class ServiceClient:
         backoff_max_seconds: float = 2.0,
         retry_after_cap_seconds: float = 5.0,
         max_connections: int = 100,
+        peer_names: Mapping[str, str] | None = None,
         # The circuit breakers' clock (tests move one by hand).
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -76,6 +82,9 @@ class ServiceClient:
         self._breaker_reset = breaker_reset_seconds
         self._clock = clock
         self._breakers: dict[str, CircuitBreaker] = {}
+        self._peer_names: dict[str, str] = {}
+        for url, name in (peer_names or {}).items():
+            self._peer_names.setdefault(_origin(httpx.URL(url)), name)
         self._policy = RetryPolicy(
             backoff_initial=backoff_initial_seconds,
             backoff_max=backoff_max_seconds,
@@ -93,12 +102,12 @@ class ServiceClient:
         if not target.host:
             # A relative URL is a bug at the call site, not a peer being down.
             raise ValueError(f"an absolute URL is needed, not {str(url)!r}")
-        port = target.port or _DEFAULT_PORTS.get(target.scheme, 0)
-        peer = f"{target.scheme}://{target.host}:{port}"
+        peer = _origin(target)
         breaker = self._breakers.get(peer)
         if breaker is None:
             breaker = CircuitBreaker(
                 peer,
+                name=self._peer_names.get(peer, ""),
                 failure_threshold=self._breaker_threshold,
                 reset_seconds=self._breaker_reset,
                 clock=self._clock,
@@ -129,11 +138,13 @@ class ServiceClient:
         try:
             return await retrying(self._send, call, use_token)
         except httpx.TransportError as exc:
-            peer = call.breaker.peer
+            breaker = call.breaker
+            _log.warning("peer_unreachable", peer=breaker.peer, reason=type(exc).__name__)
+            name = breaker.name
             raise ServiceUnavailable(
-                f"{peer} could not be reached.",
+                f"{name[:1].upper()}{name[1:]} could not be reached.",
                 code="peer_unavailable",
-                details={"peer": peer, "reason": type(exc).__name__},
+                details={"peer": name, "reason": type(exc).__name__},
             ) from exc
 
     async def get(self, url: str, *, authenticate: bool = True, **kwargs: Any) -> httpx.Response:
@@ -166,8 +177,9 @@ class ServiceClient:
         provider = self._token_provider if use_token else None
         token = await provider.token() if provider is not None else None
         response = await self._send_once(call, token)
-        if provider is not None and token is not None and response.status_code == 401:
+        if provider is not None and token is not None and _token_refused(response):
             # The peer may have seen our token expire early or its keys rotate: one fresh try.
+            # Any other 401 is the peer's own answer; repeating it would redo the work.
             provider.invalidate(token)
             response = await self._send_once(call, await provider.token())
         return response
@@ -197,6 +209,20 @@ class ServiceClient:
         else:
             breaker.record_success()
         return response
+
+
+def _origin(url: httpx.URL) -> str:
+    port = url.port or _DEFAULT_PORTS.get(url.scheme, 0)
+    return f"{url.scheme}://{url.host}:{port}"
+
+
+def _token_refused(response: httpx.Response) -> bool:
+    """A 401 whose challenge says our bearer token was bad (RFC 6750 §3.1 ``invalid_token``)."""
+    if response.status_code != 401:
+        return False
+    challenge = response.headers.get("WWW-Authenticate", "")
+    scheme, _, params = challenge.partition(" ")
+    return scheme.lower() == "bearer" and 'error="invalid_token"' in params.replace(" ", "")
 
 
 @dataclass(frozen=True)

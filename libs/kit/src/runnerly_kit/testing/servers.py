@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -42,3 +43,25 @@ async def serve(app: ASGIApp, *, port: int | None = None) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+@contextlib.contextmanager
+def server_errors() -> Iterator[list[str]]:
+    """The error messages uvicorn logs meanwhile (e.g. why a start-up failed), one per record.
+
+    Read through a filter on uvicorn's logger: the kit's logging set-up, which
+    runs in every lifespan, replaces loggers' handlers but not their filters.
+    """
+    errors: list[str] = []
+
+    def record(entry: logging.LogRecord) -> bool:
+        if entry.levelno >= logging.ERROR:
+            errors.append(entry.getMessage())
+        return True
+
+    logger = logging.getLogger("uvicorn.error")
+    logger.addFilter(record)
+    try:
+        yield errors
+    finally:
+        logger.removeFilter(record)

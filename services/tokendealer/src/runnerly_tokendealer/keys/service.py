@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runnerly_kit.db import Database
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logs import get_logger
+from runnerly_kit.settings import SettingsError
 from runnerly_tokendealer.keys import crypto, repository
 from runnerly_tokendealer.models import SigningKey
 from runnerly_tokendealer.settings import TokenDealerSettings
@@ -48,6 +49,7 @@ class KeyRing:
 
     def __init__(self, settings: TokenDealerSettings) -> None:
         self._secret = settings.key_encryption_secret.get_secret_value().encode()
+        self._secret_variable = settings.variable_name("key_encryption_secret")
         self._rotation = timedelta(seconds=settings.key_rotation_seconds)
         self._publish_ahead = timedelta(seconds=settings.key_publish_ahead_seconds)
         self._published_after_retirement = (
@@ -88,7 +90,14 @@ class KeyRing:
         if key is None:
             raise ServiceUnavailable("The key ring has no active key.")
         if self._active is None or self._active.kid != key.kid:
-            self._active = ActiveKey(key.kid, crypto.decrypt(key.private_key, self._secret))
+            try:
+                private_key = crypto.decrypt(key.private_key, self._secret)
+            except ValueError:
+                raise SettingsError(
+                    f"{self._secret_variable} does not decrypt the signing keys in the "
+                    "database: set the secret they were encrypted with"
+                ) from None
+            self._active = ActiveKey(key.kid, private_key)
             _log.info("signing_key_loaded", kid=key.kid)
 
     async def jwks(self, session: AsyncSession, now: datetime) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from runnerly_kit.columns import utcnow
 from runnerly_kit.errors import UpstreamError
 from runnerly_tokendealer.logins import throttle
 from runnerly_tokendealer.settings import ClientConfig
@@ -38,9 +39,15 @@ class Login:
 
 
 class PasswordGrant:
-    """``grant_type=password``: ``username`` is the runner's email."""
+    """``grant_type=password``: ``username`` is the runner's email.
+
+    ``clock`` times the throttle (tests pass one they move by hand).
+    """
 
     grant_type = "password"
+
+    def __init__(self, clock: throttle.Clock = utcnow) -> None:
+        self._clock = clock
 
     async def issue(
         self, context: GrantContext, client: ClientConfig, params: Mapping[str, str]
@@ -53,11 +60,12 @@ class PasswordGrant:
             account: throttle.ACCOUNT_POLICY,
             throttle.address_key(context.client_address): throttle.ADDRESS_POLICY,
         }
-        await throttle.ensure_allowed(context.session, list(keys), context.now)
+        await throttle.ensure_allowed(context.session, list(keys), self._clock())
         try:
             login = await _check(context, email, password)
         except WrongCredentials as refused:
-            await throttle.record_failure(context.session, keys, context.now)
+            # Read the clock again: the wait starts now that the refusal is decided.
+            await throttle.record_failure(context.session, keys, self._clock())
             refused.keep_changes = True  # the failure must count although we refuse
             raise
         await throttle.record_success(context.session, account)
@@ -73,14 +81,15 @@ async def _check(context: GrantContext, email: str, password: str) -> Login:
     response = await context.runtime.http.post(
         f"{users_url}{CHECK_PATH}", json={"email": email, "password": password}
     )
-    if response.status_code == 200:
-        body = response.json()
-        return Login(str(body["user_id"]), frozenset(body.get("scopes", ())))
-    if response.status_code == 401:
-        raise WrongCredentials()
     if response.status_code == 403:
         raise invalid_grant("This account is not active: follow the link in the activation email.")
+    # A wrong login is a 200 verdict: a 401 would mean our own service token was refused.
+    verdict = response.json() if response.status_code == 200 else {}
+    if isinstance(verdict, dict) and verdict.get("verdict") == "accepted":
+        return Login(str(verdict["user_id"]), frozenset(verdict.get("scopes", ())))
+    if isinstance(verdict, dict) and verdict.get("verdict") == "wrong_credentials":
+        raise WrongCredentials()
     raise UpstreamError(
-        "The accounts service could not check the login.",
+        "The users service could not check the login.",
         details={"status": response.status_code},
     )

@@ -7,12 +7,18 @@ one password across many runners). A few failures are free — people mistype
 wait, its attempts are refused with 429 and ``Retry-After`` *before* the
 password is checked, so waiting out the delay is the only way on. A
 successful login clears the account's counter.
+
+A wait counts from the moment the failure is recorded — after the password
+check, which may take seconds on a busy machine — not from the request's
+start, or a slow check would eat the wait. Times come from an injected
+:data:`Clock`, so tests drive them instead of sleeping.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runnerly_kit.errors import RateLimited
 from runnerly_tokendealer.logins import repository
 from runnerly_tokendealer.models import LoginThrottle
+
+Clock = Callable[[], datetime]
+"""Now, as an aware UTC datetime (``runnerly_kit.columns.utcnow`` in production)."""
 
 
 @dataclass(frozen=True, slots=True)

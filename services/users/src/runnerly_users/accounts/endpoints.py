@@ -59,7 +59,8 @@ async def resend_activation(body: EmailBody, context: ContextDep) -> Accepted:
 @router.post(
     "/v1/internal/credentials/check",
     response_model=CheckedCredentials,
-    summary="Check a login (the token dealer's password grant).",
+    summary="Check a login (the token dealer's password grant): a verdict, 200 either way.",
+    responses={403: {"description": "The account is not active, or the caller lacks the scope."}},
 )
 async def check_credentials(
     body: CredentialsCheck,
@@ -68,5 +69,7 @@ async def check_credentials(
     runtime: RuntimeDep,
 ) -> CheckedCredentials:
     login = await service.check_credentials(context, body.email, body.password)
+    if login is None:
+        return CheckedCredentials(verdict="wrong_credentials")
     await service.store_new_hash(runtime.db, login)
-    return CheckedCredentials(user_id=login.user_id, scopes=login.scopes)
+    return CheckedCredentials(verdict="accepted", user_id=login.user_id, scopes=login.scopes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from runnerly_users.credentials import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -44,7 +46,7 @@ class EmailBody(BaseModel):
 
 
 class CredentialsCheck(BaseModel):
-    """A login to check. Not validated as an email: any unknown login is a plain 401."""
+    """A login to check. Not validated as an email: any unknown login is wrong credentials."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -53,7 +55,13 @@ class CredentialsCheck(BaseModel):
 
 
 class CheckedCredentials(BaseModel):
-    """Who logged in, and the scopes their tokens carry."""
+    """The verdict on a login: who it is and their token scopes, or only "wrong_credentials".
 
-    user_id: str
-    scopes: list[str]
+    A wrong login is a 200 with this verdict, not a 401: a 401 tells the caller
+    its own service token is bad. The verdict is the same for an unknown email
+    and a wrong password, and carries nothing else.
+    """
+
+    verdict: Literal["accepted", "wrong_credentials"]
+    user_id: str | None = None
+    scopes: list[str] = Field(default_factory=list)

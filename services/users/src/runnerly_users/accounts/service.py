@@ -2,8 +2,9 @@
 
 No answer tells a caller whether an email has an account: sign-up and resend
 answer the same 202 either way (what differs is the email sent to the
-address's owner), and the credentials check answers the same 401 for an
-unknown email and a wrong password, after the same Argon2id work.
+address's owner), and the credentials check gives the same "wrong
+credentials" verdict for an unknown email and a wrong password, after the same
+Argon2id work.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runnerly_contracts.users import UserActivated, UserRegistered
 from runnerly_kit.auth import RUNNER_SCOPE
 from runnerly_kit.db import Database
-from runnerly_kit.errors import BadRequest, Forbidden, Unauthenticated
+from runnerly_kit.errors import BadRequest, Forbidden
 from runnerly_users import outbox
 from runnerly_users.accounts import repository
 from runnerly_users.credentials import Passwords, check_password
@@ -190,8 +191,10 @@ class Login:
     new_hash: str | None = None
 
 
-async def check_credentials(context: Context, email: str, password: str) -> Login:
-    """The runner's id and token scopes for a right login; 401 or 403 otherwise.
+async def check_credentials(context: Context, email: str, password: str) -> Login | None:
+    """The runner's id and token scopes for a right login; ``None`` for wrong credentials.
+
+    An inactive account's right login is refused with 403.
 
     Only reads: the caller runs it in a read transaction, so that Argon2id's
     deliberate slowness never holds SQLite's write lock.
@@ -201,7 +204,7 @@ async def check_credentials(context: Context, email: str, password: str) -> Logi
     if normalised is not None:
         user = await repository.find_by_email(context.session, normalised)
     if not await context.passwords.verify(None if user is None else user.password_hash, password):
-        raise Unauthenticated("The email or the password is wrong.", code="invalid_credentials")
+        return None
     assert user is not None
     if not can_log_in(user):
         raise Forbidden("The account is not active.", code="account_inactive")

@@ -1,0 +1,46 @@
+"""A start-up refused for a setting ends with one line naming the variable, not a traceback.
+
+The framework reports a failed start-up by sending the server the whole
+traceback, which the server logs. For a :class:`~runnerly_kit.settings.SettingsError`
+(a wrong key-encryption secret found when the keys are first read, say) the
+traceback says nothing the message does not: the operator needs the variable
+to fix, so that is all the server is given.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from runnerly_kit.settings import SettingsError
+
+
+class SettingsErrorsInOneLine:
+    """ASGI middleware: a start-up failed by a ``SettingsError`` is reported as its message."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_one_line(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed":
+                # Sent from inside the framework's ``except`` block: the error is the current one.
+                refusal = _settings_error(sys.exc_info()[1])
+                if refusal is not None:
+                    message = {**message, "message": str(refusal)}
+            await send(message)
+
+        await self.app(scope, receive, send_one_line)
+
+
+def _settings_error(error: BaseException | None) -> SettingsError | None:
+    while error is not None:
+        if isinstance(error, SettingsError):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
