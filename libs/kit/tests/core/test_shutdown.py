@@ -38,6 +38,7 @@ class ServiceProcess:
     process: asyncio.subprocess.Process
     base_url: str
     database: Path
+    stderr: Path
     lines: list[dict[str, Any]] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -60,7 +61,9 @@ class ServiceProcess:
                 return True
             if self.process.returncode is not None:
                 code = self.process.returncode
-                raise AssertionError(f"the service exited ({code}): {self.lines}")
+                raise AssertionError(
+                    f"the service exited ({code}): {self.lines}\n{self.stderr.read_text()}"
+                )
             return False
 
         await eventually(seen, within=within, what=f"{n} {event!r} lines")
@@ -78,23 +81,25 @@ async def start_service(tmp_path: Path, own_nats_server: NatsServer) -> AsyncIte
     async def start(grace: int) -> ServiceProcess:
         port = free_port()
         database = tmp_path / "outbox.db"
+        stderr = tmp_path / f"stderr-{len(started)}.log"  # why it failed, if it does
         env = {
             **os.environ,
             "OUTBOX_PORT": str(port),
             "OUTBOX_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
             "OUTBOX_NATS_URL": own_nats_server.url,
         }
-        process = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "uvicorn", "--factory", "outbox_service:create_app"),
-            *("--app-dir", str(FIXTURES), "--host", "127.0.0.1", "--port", str(port)),
-            *("--lifespan", "on", "--no-access-log", "--log-level", "warning"),
-            *("--timeout-graceful-shutdown", str(grace)),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-            env=env,
-        )
-        service = ServiceProcess(process, f"http://127.0.0.1:{port}", database)
+        with stderr.open("wb") as sink:
+            process = await asyncio.create_subprocess_exec(
+                *(sys.executable, "-m", "uvicorn", "--factory", "outbox_service:create_app"),
+                *("--app-dir", str(FIXTURES), "--host", "127.0.0.1", "--port", str(port)),
+                *("--lifespan", "on", "--no-access-log", "--log-level", "warning"),
+                *("--timeout-graceful-shutdown", str(grace)),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=sink,
+                env=env,
+            )
+        service = ServiceProcess(process, f"http://127.0.0.1:{port}", database, stderr)
         started.append((service, asyncio.create_task(service.read_stdout())))
         # A busy machine takes a while to import a service.
         await service.wait_for("service_started", within=180)
