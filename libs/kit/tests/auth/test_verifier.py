@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from runnerly_kit.auth import Claims, TokenVerifier
 from runnerly_kit.errors import ServiceUnavailable, Unauthenticated
+from runnerly_kit.testing.clock import ManualClock
 from runnerly_kit.testing.ports import free_port
 from runnerly_kit.testing.servers import serve
 
@@ -230,11 +231,13 @@ async def test_the_cache_does_not_outlive_the_token(
     make_verifier: MakeVerifier, issue: Issue
 ) -> None:
     """A cached token stops verifying once it expires."""
-    verifier = make_verifier(leeway_seconds=0)
-    expiry = int(time.time()) + 2
-    token = issue(exp=expiry)
+    clock = ManualClock(time.time())
+    verifier = make_verifier(leeway_seconds=0, clock=clock)
+    token = issue(exp=int(clock.now) + 60)
     assert isinstance(await verifier.verify(token), Claims)
-    await asyncio.sleep(expiry - time.time() + 0.05)
+    clock.advance(59)
+    assert isinstance(await verifier.verify(token), Claims)  # from the cache, still valid
+    clock.advance(1)
     with pytest.raises(Unauthenticated, match="expired"):
         await verifier.verify(token)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
@@ -71,6 +71,7 @@ class TokenVerifier:
         cache_size: int = 10_000,
         jwks_min_refetch_seconds: float = 5.0,
         leeway_seconds: float = 5.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         refused = set(algorithms) - _ASYMMETRIC_ALGORITHMS
         if refused or not algorithms:
@@ -88,9 +89,11 @@ class TokenVerifier:
             ttl_seconds=jwks_ttl_seconds,
             min_refetch_seconds=jwks_min_refetch_seconds,
         )
-        # Keyed by the token itself and kept until the token's own expiry (wall clock).
+        # Wall-clock seconds, for expiry (tests move a clock of their own).
+        self._clock = clock
+        # Keyed by the token itself and kept until the token's own expiry.
         self._verified: TLRUCache[str, Claims] = TLRUCache(
-            maxsize=cache_size, ttu=_until_expiry, timer=time.time
+            maxsize=cache_size, ttu=_until_expiry, timer=clock
         )
 
     async def ready(self) -> None:
@@ -133,14 +136,22 @@ class TokenVerifier:
                 issuer=self.issuer,
                 audience=self.audience,
                 leeway=self.leeway,
-                options={"require": list(REQUIRED_CLAIMS), "strict_aud": False},
+                # Expiry is checked below, against the verifier's own clock.
+                options={
+                    "require": list(REQUIRED_CLAIMS),
+                    "strict_aud": False,
+                    "verify_exp": False,
+                },
             )
-        except jwt.ExpiredSignatureError:
-            raise invalid_token("expired") from None
         except jwt.PyJWTError:
             raise invalid_token("signature or claims rejected") from None
         if not isinstance(payload.get("sub"), str) or not isinstance(payload.get("jti"), str):
             raise invalid_token("sub and jti must be strings")
+        expires_at = payload["exp"]
+        if isinstance(expires_at, bool) or not isinstance(expires_at, int | float):
+            raise invalid_token("exp must be a number")
+        if expires_at <= self._clock() - self.leeway:
+            raise invalid_token("expired")
         return Claims.from_payload(payload)
 
 
