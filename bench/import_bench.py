@@ -48,10 +48,10 @@ from bench.runner import migrate_runs, runs_environment, tokendealer_with_runner
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_runs.manifest import MANIFEST as RUNS
 from runnerly_runs.recording import from_file
+from runnerly_runs.testing.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks import best_efforts, pack_series, read_upload
 from runnerly_runs.tracks.model import Track
 from runnerly_runs.tracks.route import route_polyline
-from runnerly_runs.tracks.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks.summary import elevation_gain, moving_intervals, splits
 from runnerly_runs.tracks.upload import sniff
 

@@ -32,12 +32,13 @@ from runnerly_kit.columns import utcnow
 from runnerly_kit.db import Database
 from runnerly_kit.migrations import migrate_service
 from runnerly_kit.testing.nats import NatsServer
+from runnerly_runs.dependencies import Context
 from runnerly_runs.manifest import MANIFEST as RUNS
 from runnerly_runs.recording import from_file
-from runnerly_runs.runs.service import Context, store
+from runnerly_runs.runs.service import store
 from runnerly_runs.settings import RunsSettings
+from runnerly_runs.testing.samples import synthetic_run
 from runnerly_runs.tracks import ImportedFile
-from runnerly_runs.tracks.samples import synthetic_run
 
 #: The benchmarked runner's runs, and how many other runners share the table.
 RUNNER_RUNS = 60

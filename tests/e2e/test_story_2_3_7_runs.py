@@ -30,8 +30,8 @@ from runnerly_contracts.runs import RunCreated, RunUpdated
 from runnerly_kit.db import Database
 from runnerly_kit.testing.events import EventLog
 from runnerly_kit.testing.waiting import eventually
+from runnerly_runs.testing.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks.model import Track
-from runnerly_runs.tracks.samples import synthetic_run, to_fit, to_gpx, to_tcx
 
 from .system import ADMIN_EMAIL, DASHBOARD_URL, RATE_WINDOW_SECONDS, LoggedIn, System
 

@@ -11,8 +11,8 @@ import httpx
 from fastapi import FastAPI
 
 from runnerly_kit.testing.events import EventLog
+from runnerly_runs.testing.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks.model import Track
-from runnerly_runs.tracks.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_tokendealer.testing import Client as OAuthClient
 from runnerly_tokendealer.testing import LocalTokenDealer
 

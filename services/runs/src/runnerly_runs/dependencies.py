@@ -1,16 +1,32 @@
-"""Typed access to the runs service's runtime objects, as FastAPI dependencies."""
+"""The request's context for the rules, and typed access to the runtime, as FastAPI dependencies.
+
+The features' services take a :class:`Context`; the endpoints get one from
+:data:`ContextDep` or :data:`ReadContextDep`. It lives here, below every
+feature, so that this module only points down.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_kit.columns import utcnow
 from runnerly_kit.runtime import Runtime, RuntimeDep
 from runnerly_kit.sessions import ReadSessionDep, SessionDep
-from runnerly_runs.runs.service import Context
 from runnerly_runs.settings import RunsSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rules need: the request's transaction, the settings, the time."""
+
+    session: AsyncSession
+    settings: RunsSettings
+    now: datetime
 
 
 def settings_of(runtime: Runtime) -> RunsSettings:

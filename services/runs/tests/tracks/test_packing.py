@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from runnerly_runs.testing.samples import synthetic_run
 from runnerly_runs.tracks import Series, pack_series, unpack_series
-from runnerly_runs.tracks.samples import synthetic_run
 
 #: Half the unit each column is stored in: the most a value may move when packed.
 TOLERANCES = {

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from runnerly_runs.testing.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks import ImportedFile, Track, read_upload
-from runnerly_runs.tracks.samples import synthetic_run, to_fit, to_gpx, to_tcx
 
 from .support import (
     METRES_PER_DEGREE,

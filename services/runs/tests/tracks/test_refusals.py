@@ -5,8 +5,8 @@ import zlib
 
 import pytest
 
+from runnerly_runs.testing.samples import to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks import UnreadableFile, read_upload
-from runnerly_runs.tracks.samples import to_fit, to_gpx, to_tcx
 
 from .support import gpx_document, meridian_track
 

@@ -14,7 +14,7 @@ import fitdecode  # type: ignore[import-untyped]
 import gpxpy
 import pytest
 
-from runnerly_runs.tracks.samples import synthetic_run, to_fit, to_gpx, to_tcx
+from runnerly_runs.testing.samples import synthetic_run, to_fit, to_gpx, to_tcx
 
 from .support import START, path_length, present
 

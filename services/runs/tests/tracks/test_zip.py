@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
+from runnerly_runs.testing.samples import to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks import UnreadableFile, read_upload
-from runnerly_runs.tracks.samples import to_fit, to_gpx, to_tcx
 
 from .support import meridian_track
 

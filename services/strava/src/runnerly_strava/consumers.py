@@ -8,8 +8,7 @@ from runnerly_contracts.users import UserDeleted
 from runnerly_kit.columns import utcnow
 from runnerly_kit.events import Envelope, EventHandlers
 from runnerly_kit.logs import get_logger
-from runnerly_strava.links import repository as links
-from runnerly_strava.links.service import forget_runner
+from runnerly_strava.links import service as links
 
 purge_handlers = EventHandlers("strava-user-purge")
 _log = get_logger("runnerly.strava.purge")
@@ -19,13 +18,6 @@ _log = get_logger("runnerly.strava.purge")
 async def forget_deleted_runner(
     session: AsyncSession, _envelope: Envelope, data: UserDeleted
 ) -> None:
-    """Remove the link, jobs and states now; the revocation at Strava is a job.
-
-    runs forgets the runner's runs on the same event, so no ``forget_runs`` job.
-    """
-    await links.delete_states(session, data.user_id)
-    link = await links.get_link(session, data.user_id)
-    if link is None:
-        return
-    await forget_runner(session, link, utcnow())
-    _log.info("strava_runner_forgotten", runner_id=data.user_id)
+    """Remove the link, jobs and states now; the revocation at Strava is a job."""
+    if await links.forget_deleted_runner(session, data.user_id, utcnow()):
+        _log.info("strava_runner_forgotten", runner_id=data.user_id)

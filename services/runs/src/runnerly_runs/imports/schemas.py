@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from runnerly_runs.runs.schemas import (
+from runnerly_runs.fields import (
     MAX_DISTANCE_M,
     MAX_DURATION_S,
     Description,

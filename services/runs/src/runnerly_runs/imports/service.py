@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runnerly_kit.errors import InvalidInput
+from runnerly_runs.dependencies import Context
 from runnerly_runs.imports.schemas import (
     ImportedRun,
     ImportReport,
@@ -20,15 +21,7 @@ from runnerly_runs.imports.schemas import (
     StravaUpsertResult,
 )
 from runnerly_runs.recording import Recording, from_file
-from runnerly_runs.runs import repository
-from runnerly_runs.runs.service import (
-    Context,
-    Outcome,
-    detach_source,
-    edit_words,
-    store,
-    update_recording,
-)
+from runnerly_runs.runs import service as runs
 from runnerly_runs.settings import RunsSettings
 from runnerly_runs.tracks import (
     ImportedFile,
@@ -96,7 +89,7 @@ async def import_files(
         ) from problem
     results = []
     for item in read:
-        stored = await store(context, runner_id, item.recording)
+        stored = await runs.store(context, runner_id, item.recording)
         results.append(
             ImportedRun(
                 filename=item.imported.filename,
@@ -163,40 +156,15 @@ async def upsert_strava_activity(
     if not is_run(activity.sport):
         raise InvalidInput(f"A {activity.sport} is not a run.", code="not_a_run")
     recording = strava_recording(activity_id, activity)
-    session = context.session
-    await repository.lock_runner(session, runner_id)
-    known = await repository.find_source(session, runner_id, STRAVA, str(activity_id))
-    if known is None:
-        stored = await store(context, runner_id, recording)
-        status = "merged" if stored.outcome is Outcome.merged else "created"
-        return StravaUpsertResult(run_id=stored.run_id, status=status)
-    run = await repository.get_run(session, known.run_id)
-    assert run is not None  # the source row's foreign key cascades with its run
-    if await repository.count_sources(session, run.id) == 1:
-        await update_recording(context, run, recording)
-    else:
-        # A run also recorded by a file keeps the file's figures; Strava may rename it.
-        await edit_words(context, run, recording.title, recording.description)
-    return StravaUpsertResult(run_id=run.id, status="updated")
+    stored = await runs.store_or_update(context, runner_id, recording)
+    return StravaUpsertResult(run_id=stored.run_id, status=stored.outcome.value)
 
 
 async def forget_strava_activity(context: Context, runner_id: str, activity_id: int) -> None:
     """Strava deleted the activity (or it is no longer a run): forget that recording."""
-    session = context.session
-    await repository.lock_runner(session, runner_id)
-    known = await repository.find_source(session, runner_id, STRAVA, str(activity_id))
-    if known is None:
-        return
-    run = await repository.get_run(session, known.run_id)
-    assert run is not None
-    await detach_source(context, run, known)
+    await runs.forget_recording(context, runner_id, STRAVA, str(activity_id))
 
 
 async def forget_strava(context: Context, runner_id: str) -> None:
     """The runner disconnected Strava: Strava's data goes; runs also from files stay."""
-    session = context.session
-    await repository.lock_runner(session, runner_id)
-    for source in await repository.runs_with_source(session, runner_id, STRAVA):
-        run = await repository.get_run(session, source.run_id)
-        if run is not None:
-            await detach_source(context, run, source)
+    await runs.forget_source(context, runner_id, STRAVA)

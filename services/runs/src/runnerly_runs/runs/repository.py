@@ -1,4 +1,4 @@
-"""SQL of the runs feature: a runner's runs, their sources, series and best efforts."""
+"""SQL and ORM writes of the runs feature: a runner's runs, their sources, series and efforts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_kit.db import Database, QuickRead
 from runnerly_runs.models import BestEffortRecord, Run, RunSeries, RunSource
+from runnerly_runs.tracks import BestEffort
 
 _LOCKED_RUNNERS = "runnerly_runs_locked_runners"
 
@@ -39,6 +40,45 @@ async def lock_runner(session: AsyncSession, runner_id: str) -> None:
 
 async def get_run(session: AsyncSession, run_id: str) -> Run | None:
     return await session.get(Run, run_id)
+
+
+def add_run(session: AsyncSession, run: Run) -> None:
+    """Stage a new run (written at the next flush)."""
+    session.add(run)
+
+
+async def delete_run(session: AsyncSession, run: Run) -> None:
+    """Delete the run; its sources, series and efforts go with it (ON DELETE CASCADE)."""
+    await session.delete(run)
+
+
+def add_source(
+    session: AsyncSession,
+    run: Run,
+    *,
+    source: str,
+    source_id: str,
+    filename: str | None,
+    added_at: datetime,
+) -> RunSource:
+    """Stage one more recording of ``run``."""
+    row = RunSource(
+        run_id=run.id,
+        runner_id=run.runner_id,
+        source=source,
+        source_id=source_id,
+        filename=filename,
+        added_at=added_at,
+    )
+    session.add(row)
+    return row
+
+
+async def delete_source(session: AsyncSession, source: RunSource) -> int:
+    """Forget one recording of a run; how many recordings the run has left."""
+    await session.delete(source)
+    await session.flush()
+    return await count_sources(session, source.run_id)
 
 
 async def sources_of(session: AsyncSession, run_id: str) -> list[RunSource]:
@@ -118,6 +158,17 @@ async def series_of(session: AsyncSession, run_id: str) -> RunSeries | None:
     return await session.get(RunSeries, run_id)
 
 
+async def save_series(
+    session: AsyncSession, run_id: str, points: int, data: bytes, *, replace: bool
+) -> None:
+    """Store the run's packed series; ``replace`` when the run may already have one."""
+    stored = await series_of(session, run_id) if replace else None
+    if stored is None:
+        session.add(RunSeries(run_id=run_id, points=points, data=data))
+    else:
+        stored.points, stored.data = points, data
+
+
 async def efforts_of(session: AsyncSession, run_id: str) -> list[BestEffortRecord]:
     rows = await session.scalars(
         select(BestEffortRecord)
@@ -127,11 +178,21 @@ async def efforts_of(session: AsyncSession, run_id: str) -> list[BestEffortRecor
     return list(rows)
 
 
-async def replace_efforts(
-    session: AsyncSession, run_id: str, efforts: Sequence[BestEffortRecord]
-) -> None:
-    await session.execute(delete(BestEffortRecord).where(BestEffortRecord.run_id == run_id))
-    session.add_all(efforts)
+async def replace_efforts(session: AsyncSession, run: Run, efforts: Sequence[BestEffort]) -> None:
+    """The run's best efforts are now ``efforts`` (the run's row is written first)."""
+    await session.flush()
+    await session.execute(delete(BestEffortRecord).where(BestEffortRecord.run_id == run.id))
+    session.add_all(
+        BestEffortRecord(
+            run_id=run.id,
+            name=effort.name,
+            runner_id=run.runner_id,
+            distance_m=effort.distance_m,
+            elapsed_s=effort.elapsed_s,
+            start_offset_s=effort.start_offset_s,
+        )
+        for effort in efforts
+    )
 
 
 async def count_sources(session: AsyncSession, run_id: str) -> int:

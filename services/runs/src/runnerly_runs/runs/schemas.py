@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
-from zoneinfo import available_timezones
+from typing import Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from runnerly_runs.fields import (
+    MAX_DISTANCE_M,
+    MAX_DURATION_S,
+    Description,
+    TimeZoneName,
+    Title,
+)
 
 Source = Literal["manual", "gpx", "tcx", "fit", "strava"]
-
-#: The longest run we believe: a six-day race covers ~1,000 km.
-MAX_DISTANCE_M = 1_500_000.0
-MAX_DURATION_S = 14 * 24 * 3600.0
-
-
-_ZONES = frozenset(available_timezones())
-
-
-def known_zone(value: str | None) -> str | None:
-    """``value`` if it is an IANA time zone name (or None); ValueError otherwise."""
-    if value is not None and value not in _ZONES:
-        raise ValueError(f"unknown time zone {value!r} (expected an IANA name like Europe/Paris)")
-    return value
-
-
-TimeZoneName = Annotated[str | None, AfterValidator(known_zone)]
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Description = Annotated[str | None, Field(max_length=10_000)]
 
 
 class _Body(BaseModel):

@@ -1,55 +1,36 @@
 """The rules of runs: storing a recording once, merging a second source, reading, editing.
 
-A recording is stored as a new run unless the runner already has that run:
-the same recording (same file, same Strava activity) is recognised by its
-source id; another source's copy of the same run (started within a minute,
-distance within 2%) is merged into the existing run, which keeps both
-source ids. Every new run publishes ``runs.run.created.v1`` exactly once;
-changes publish ``runs.run.updated.v1``; deletions ``runs.run.deleted.v1``.
+A recording is stored as a new run unless the runner already has that run
+(:mod:`.duplicates`): the same recording is recognised by its source id;
+another source's copy of the same run is merged into the existing run, which
+keeps both source ids. Every new run publishes ``runs.run.created.v1``
+exactly once; changes publish ``runs.run.updated.v1``; deletions
+``runs.run.deleted.v1``.
+
+This module is the runs feature's door: other features (imports, stats) and
+the service's consumers reach runs only through the functions here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_contracts.runs import RunCreated, RunDeleted, RunUpdated
 from runnerly_kit.auth import Runner
 from runnerly_kit.db import Database
-from runnerly_kit.errors import InvalidInput, NotFound
-from runnerly_runs.models import BestEffortRecord, Run, RunSeries, RunSource
+from runnerly_kit.errors import NotFound
+from runnerly_runs.dependencies import Context
+from runnerly_runs.models import Run, RunSource
 from runnerly_runs.outbox import publish
 from runnerly_runs.recording import Recording
-from runnerly_runs.runs import repository
-from runnerly_runs.runs.schemas import (
-    BestEffortOut,
-    LapOut,
-    RunDetail,
-    RunPage,
-    RunPatch,
-    RunSummary,
-    SourceDetail,
-    SourceRef,
-    SplitOut,
-)
-from runnerly_runs.settings import RunsSettings
+from runnerly_runs.runs import duplicates, listing, pagination, repository
+from runnerly_runs.runs.schemas import RunDetail, RunPage, RunPatch
 from runnerly_runs.tracks import Series, pack_series, unpack_series
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What the rules need: the request's transaction, the settings, the time."""
-
-    session: AsyncSession
-    settings: RunsSettings
-    now: datetime
 
 
 class Outcome(StrEnum):
@@ -72,33 +53,42 @@ class Stored:
 
 async def store(context: Context, runner_id: str, recording: Recording) -> Stored:
     """Store ``recording`` as the runner's run: new, merged into its twin, or already there."""
-    session = context.session
-    await repository.lock_runner(session, runner_id)
-    known = await repository.find_source(session, runner_id, recording.source, recording.source_id)
+    await repository.lock_runner(context.session, runner_id)
+    known = await _known(context, runner_id, recording.source, recording.source_id)
     if known is not None:
         return Stored(known.run_id, Outcome.already_imported)
-    twin = await find_twin(context, runner_id, recording)
+    return await _store_new(context, runner_id, recording)
+
+
+async def store_or_update(context: Context, runner_id: str, recording: Recording) -> Stored:
+    """Like :func:`store`, but a recording already there takes the source's new account."""
+    await repository.lock_runner(context.session, runner_id)
+    known = await _known(context, runner_id, recording.source, recording.source_id)
+    if known is None:
+        return await _store_new(context, runner_id, recording)
+    run = await _run_of(context, known)
+    if await repository.count_sources(context.session, run.id) == 1:
+        await _update_recording(context, run, recording)
+    else:
+        # A run also recorded by another source keeps that source's figures;
+        # this one may still rename it.
+        await edit_words(context, run, recording.title, recording.description)
+    return Stored(run.id, Outcome.updated)
+
+
+async def _store_new(context: Context, runner_id: str, recording: Recording) -> Stored:
+    candidates = await repository.runs_starting_near(
+        context.session,
+        runner_id,
+        recording.started_at,
+        duplicates.start_window(context.settings),
+    )
+    twin = duplicates.twin_of(recording, candidates, context.settings)
     if twin is not None:
         await _merge(context, twin, recording)
         return Stored(twin.id, Outcome.merged)
     run = await create(context, runner_id, recording)
     return Stored(run.id, Outcome.created)
-
-
-async def find_twin(context: Context, runner_id: str, recording: Recording) -> Run | None:
-    """The runner's run this recording is another copy of, if any (start and distance agree)."""
-    settings = context.settings
-    window = timedelta(seconds=settings.duplicate_start_seconds)
-    for run in await repository.runs_starting_near(
-        context.session, runner_id, recording.started_at, window
-    ):
-        longest = max(run.distance_m, recording.distance_m)
-        if (
-            abs(run.distance_m - recording.distance_m)
-            <= settings.duplicate_distance_ratio * longest
-        ):
-            return run
-    return None
 
 
 async def create(context: Context, runner_id: str, recording: Recording) -> Run:
@@ -115,12 +105,11 @@ async def create(context: Context, runner_id: str, recording: Recording) -> Run:
     run.title = recording.title
     run.description = recording.description
     run.updated_at = context.now
-    session.add(run)
-    source = _source_row(run, recording, context.now)
-    session.add(source)
+    repository.add_run(session, run)
+    source = _add_source(context, run, recording)
     await _store_series(context, run, recording)
     await session.flush()
-    run.listing_json = render_listing(run, [source])
+    run.listing_json = listing.render_listing(run, [source])
     publish(
         session,
         RunCreated(
@@ -141,7 +130,7 @@ async def create(context: Context, runner_id: str, recording: Recording) -> Run:
 async def _merge(context: Context, run: Run, recording: Recording) -> None:
     """Attach a second source to ``run``; its series fills in what the run lacked."""
     changed = ["sources"]
-    context.session.add(_source_row(run, recording, context.now))
+    _add_source(context, run, recording)
     if not run.has_series and recording.series is not None and len(recording.series) > 1:
         # A typed-in or summary-only run gains the recording's detail; the
         # runner's title and description are theirs and stay.
@@ -151,7 +140,7 @@ async def _merge(context: Context, run: Run, recording: Recording) -> None:
     await _touch(context, run, changed)
 
 
-async def update_recording(context: Context, run: Run, recording: Recording) -> None:
+async def _update_recording(context: Context, run: Run, recording: Recording) -> None:
     """The source changed its account of the run (a Strava edit): take its words and figures."""
     run.title = recording.title
     run.description = recording.description
@@ -182,35 +171,21 @@ async def _store_series(context: Context, run: Run, recording: Recording) -> Non
     if series is None or len(series) < 2:
         return
     session = context.session
-    stored = await repository.series_of(session, run.id) if run.has_series else None
-    if stored is None:
-        session.add(RunSeries(run_id=run.id, points=len(series), data=pack_series(series)))
-    else:
-        stored.points, stored.data = len(series), pack_series(series)
+    await repository.save_series(
+        session, run.id, len(series), pack_series(series), replace=run.has_series
+    )
     run.has_series = True
-    efforts = [
-        BestEffortRecord(
-            run_id=run.id,
-            name=effort.name,
-            runner_id=run.runner_id,
-            distance_m=effort.distance_m,
-            elapsed_s=effort.elapsed_s,
-            start_offset_s=effort.start_offset_s,
-        )
-        for effort in recording.efforts
-    ]
-    await session.flush()
-    await repository.replace_efforts(session, run.id, efforts)
+    await repository.replace_efforts(session, run, recording.efforts)
 
 
-def _source_row(run: Run, recording: Recording, now: datetime) -> RunSource:
-    return RunSource(
-        run_id=run.id,
-        runner_id=run.runner_id,
+def _add_source(context: Context, run: Run, recording: Recording) -> RunSource:
+    return repository.add_source(
+        context.session,
+        run,
         source=recording.source,
         source_id=recording.source_id,
         filename=recording.filename,
-        added_at=now,
+        added_at=context.now,
     )
 
 
@@ -219,44 +194,23 @@ async def _touch(context: Context, run: Run, fields: list[str]) -> None:
     session = context.session
     run.updated_at = context.now
     await session.flush()
-    run.listing_json = render_listing(run, await repository.sources_of(session, run.id))
+    run.listing_json = listing.render_listing(run, await repository.sources_of(session, run.id))
     publish(
         session, RunUpdated(run_id=run.id, runner_id=run.runner_id, fields=fields), run.runner_id
     )
 
 
+async def _known(context: Context, runner_id: str, source: str, source_id: str) -> RunSource | None:
+    return await repository.find_source(context.session, runner_id, source, source_id)
+
+
+async def _run_of(context: Context, source: RunSource) -> Run:
+    run = await repository.get_run(context.session, source.run_id)
+    assert run is not None  # the source row's foreign key cascades with its run
+    return run
+
+
 # ---------------------------------------------------------------- reading
-
-
-def summary_of(run: Run, sources: list[RunSource]) -> RunSummary:
-    return RunSummary(
-        id=run.id,
-        title=run.title,
-        sport=run.sport,
-        started_at=run.started_at,
-        time_zone=run.time_zone,
-        distance_m=run.distance_m,
-        moving_time_s=run.moving_time_s,
-        elapsed_time_s=run.elapsed_time_s,
-        elevation_gain_m=run.elevation_gain_m,
-        average_heart_rate=run.average_heart_rate,
-        max_heart_rate=run.max_heart_rate,
-        average_cadence=run.average_cadence,
-        average_speed_mps=run.average_speed_mps,
-        average_pace_s_per_km=pace(run.distance_m, run.moving_time_s),
-        polyline=run.polyline,
-        sources=[SourceRef(source=s.source, source_id=s.source_id) for s in sources],
-    )
-
-
-def render_listing(run: Run, sources: list[RunSource]) -> str:
-    """The run's listing JSON, kept on the row so that listings need no serialisation."""
-    return summary_of(run, sources).model_dump_json()
-
-
-def pace(distance_m: float, seconds: float) -> float | None:
-    """Seconds per kilometre; None when nothing was covered."""
-    return round(seconds / distance_m * 1000, 1) if distance_m > 0 and seconds > 0 else None
 
 
 async def owned_run(context: Context, runner: Runner, run_id: str) -> Run:
@@ -269,42 +223,15 @@ async def owned_run(context: Context, runner: Runner, run_id: str) -> Run:
 
 
 async def detail(context: Context, run: Run) -> RunDetail:
+    """The run with everything known of it."""
     session = context.session
     sources = await repository.sources_of(session, run.id)
     efforts = await repository.efforts_of(session, run.id)
-    return RunDetail(
-        **summary_of(run, sources).model_dump(),
-        description=run.description,
-        splits=[
-            SplitOut(**split, pace_s_per_km=pace(split["distance_m"], split["moving_s"]))
-            for split in run.splits
-        ],
-        laps=[LapOut(**lap) for lap in run.laps],
-        best_efforts=[
-            BestEffortOut(
-                name=e.name,
-                distance_m=e.distance_m,
-                elapsed_s=e.elapsed_s,
-                start_offset_s=e.start_offset_s,
-            )
-            for e in efforts
-        ],
-        has_series=run.has_series,
-        source_details=[
-            SourceDetail(
-                source=s.source,
-                source_id=s.source_id,
-                filename=s.filename,
-                added_at=s.added_at,
-            )
-            for s in sources
-        ],
-        created_at=run.created_at,
-        updated_at=run.updated_at,
-    )
+    return listing.detail_of(run, sources, efforts)
 
 
 async def series(context: Context, run: Run) -> Series:
+    """The run's full time series; 404 when it has none."""
     stored = await repository.series_of(context.session, run.id)
     if stored is None:
         raise NotFound("This run has no recorded time series.", code="no_series")
@@ -321,46 +248,20 @@ async def page(
     started_before: datetime | None,
 ) -> RunPage:
     """A page of the runner's runs, newest first; the cursor continues after its last run."""
-    session = context.session
     rows = await repository.page_of_runs(
-        session,
+        context.session,
         runner_id,
         limit=limit + 1,
-        before_key=decode_cursor(cursor) if cursor else None,
+        before_key=pagination.decode_cursor(cursor) if cursor else None,
         started_after=started_after,
         started_before=started_before,
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    summaries = [RunSummary.model_validate_json(run.listing_json) for run in rows]
-    next_cursor = encode_cursor(rows[-1].started_at, rows[-1].id) if more and rows else None
-    return RunPage(runs=summaries, next_cursor=next_cursor)
+    return pagination.page_of(rows, limit)
 
 
 async def last_listings_body(db: Database, runner_id: str, limit: int) -> bytes:
     """``{"runs": [...]}`` of the runner's latest runs, assembled from the stored listings."""
-    listings = await repository.last_listings(db, runner_id, limit)
-    return b'{"runs":[' + ",".join(listings).encode() + b"]}"
-
-
-def encode_cursor(started_at: datetime, run_id: str) -> str:
-    raw = orjson.dumps([started_at.isoformat(), run_id])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """The (started_at, id) a cursor stands for; 422 for anything not made by us."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        started, run_id = orjson.loads(raw)
-        moment = datetime.fromisoformat(started)
-        if moment.tzinfo is None or not isinstance(run_id, str):
-            raise ValueError("not a cursor")  # noqa: TRY301 - one refusal for every malformation
-    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
-        raise InvalidInput(
-            "The cursor is not one this API gave out.", code="invalid_cursor"
-        ) from exc
-    return moment, run_id
+    return listing.last_listings_body(await repository.last_listings(db, runner_id, limit))
 
 
 # ---------------------------------------------------------------- changing
@@ -388,16 +289,37 @@ async def edit_words(context: Context, run: Run, title: str, description: str | 
 
 
 async def remove(context: Context, run: Run) -> None:
-    await context.session.delete(run)
+    """Delete the run and everything recorded of it."""
+    await repository.delete_run(context.session, run)
     publish(context.session, RunDeleted(run_id=run.id, runner_id=run.runner_id), run.runner_id)
 
 
-async def detach_source(context: Context, run: Run, source: RunSource) -> None:
-    """Forget one recording of a run; the run goes with its last recording."""
+async def forget_recording(context: Context, runner_id: str, source: str, source_id: str) -> None:
+    """The source no longer has this recording: detach it (a no-op when it is unknown)."""
+    await repository.lock_runner(context.session, runner_id)
+    known = await _known(context, runner_id, source, source_id)
+    if known is not None:
+        await _detach(context, await _run_of(context, known), known)
+
+
+async def forget_source(context: Context, runner_id: str, source: str) -> None:
+    """Every recording of one source goes; runs also recorded elsewhere stay."""
     session = context.session
-    await session.delete(source)
-    await session.flush()
-    if await repository.count_sources(session, run.id) == 0:
+    await repository.lock_runner(session, runner_id)
+    for known in await repository.runs_with_source(session, runner_id, source):
+        run = await repository.get_run(session, known.run_id)
+        if run is not None:
+            await _detach(context, run, known)
+
+
+async def _detach(context: Context, run: Run, source: RunSource) -> None:
+    """Forget one recording of a run; the run goes with its last recording."""
+    if await repository.delete_source(context.session, source) == 0:
         await remove(context, run)
     else:
         await _touch(context, run, ["sources"])
+
+
+async def forget_runner(session: AsyncSession, runner_id: str) -> int:
+    """Every run of the runner, with all that was recorded of them; how many runs went."""
+    return await repository.delete_runner(session, runner_id)

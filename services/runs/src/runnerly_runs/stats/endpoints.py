@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from runnerly_kit.auth import CurrentRunner
 from runnerly_kit.errors import InvalidInput
 from runnerly_runs.dependencies import ReadContextDep
-from runnerly_runs.runs.schemas import known_zone
+from runnerly_runs.fields import known_zone
 from runnerly_runs.stats import service
 from runnerly_runs.stats.schemas import Period, PeriodTotals, PersonalBests
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from runnerly_runs.runs.service import Context, pace
+from runnerly_runs.dependencies import Context
 from runnerly_runs.stats import repository
 from runnerly_runs.stats.schemas import (
     Period,
@@ -22,6 +22,7 @@ from runnerly_runs.stats.schemas import (
     PersonalBests,
     Totals,
 )
+from runnerly_runs.tracks import pace
 
 
 def period_start(day: date, period: Period) -> date:

@@ -19,7 +19,7 @@ from .model import (
 from .packing import pack_series, unpack_series
 from .sports import is_run
 from .streams import series_from_streams
-from .summary import summarize
+from .summary import pace, summarize
 from .upload import read_upload
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "UnreadableFile",
     "best_efforts",
     "is_run",
+    "pace",
     "pack_series",
     "read_upload",
     "series_from_streams",

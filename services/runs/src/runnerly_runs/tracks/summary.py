@@ -205,3 +205,8 @@ def _elevation_at(series: Series, index: int, fraction: float) -> float | None:
     if after is None:
         return before
     return before + fraction * (after - before)
+
+
+def pace(distance_m: float, seconds: float) -> float | None:
+    """Seconds per kilometre; None when nothing was covered."""
+    return round(seconds / distance_m * 1000, 1) if distance_m > 0 and seconds > 0 else None

@@ -18,7 +18,7 @@ from runnerly_strava.dependencies import Components
 from runnerly_strava.models import PushSubscription
 from runnerly_strava.settings import StravaSettings
 from runnerly_strava.strava.errors import StravaError, StravaRefused
-from runnerly_strava.webhook import repository
+from runnerly_strava.webhook import service as webhook
 
 _log = get_logger("runnerly.strava.admin")
 
@@ -55,7 +55,7 @@ async def create_subscription(
     except StravaError as exc:
         raise UpstreamError(f"Strava could not create the subscription: {exc}") from exc
     async with database.transaction() as session:
-        await repository.replace_subscription(
+        await webhook.adopt_subscription(
             session,
             PushSubscription(id=subscription_id, callback_url=callback, created_at=utcnow()),
         )

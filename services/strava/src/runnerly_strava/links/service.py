@@ -17,14 +17,20 @@ Connecting again to the same athlete (e.g. a broken link) renews the tokens.
 Disconnect removes the link and the runner's queued jobs, and queues the
 revocation at Strava (with the tokens, encrypted, in the job) and the
 deletion of the runner's Strava data in runs. It is idempotent.
+
+This module is the links feature's door: the sync, the webhook and the
+consumers read and change a link only through the functions here. Links sit
+below the sync (which works on a link's tokens and sync state) and above the
+job queue (connecting queues the backfill, disconnecting the revocation).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy.exc import IntegrityError
@@ -34,12 +40,14 @@ from runnerly_kit.columns import utcnow
 from runnerly_kit.db import Database
 from runnerly_kit.errors import BadRequest, Conflict, ServiceUnavailable
 from runnerly_kit.logs import get_logger
+from runnerly_strava.crypto import TokenCipher
 from runnerly_strava.dependencies import Components
+from runnerly_strava.jobs import service as jobs
 from runnerly_strava.links import repository
 from runnerly_strava.links.schemas import Connection
 from runnerly_strava.models import (
+    STRAVA_KINDS,
     BackfillState,
-    JobKind,
     LinkStatus,
     OAuthState,
     StravaLink,
@@ -47,9 +55,6 @@ from runnerly_strava.models import (
 from runnerly_strava.settings import StravaSettings
 from runnerly_strava.strava.client import TokenResponse
 from runnerly_strava.strava.errors import StravaError
-from runnerly_strava.sync import jobs
-from runnerly_strava.sync.handlers import sync_after
-from runnerly_strava.sync.tokens import store_tokens
 
 REQUIRED_SCOPE = "activity:read_all"
 REQUESTED_SCOPES = "read,activity:read_all"
@@ -178,7 +183,7 @@ async def _store_link(
     link = await repository.get_link(session, runner_id)
     if link is not None and link.athlete_id != athlete_id:
         raise Conflict("the runner is linked to another athlete", code="already_connected")
-    columns = store_tokens(components.cipher, runner_id, tokens)
+    columns = encrypted_tokens(components.cipher, runner_id, tokens)
     if link is None:
         link = StravaLink(
             runner_id=runner_id,
@@ -197,13 +202,7 @@ async def _store_link(
     link.backfill = BackfillState.pending
     # The backfill is the first sync; the periodic one starts an interval later.
     link.next_sync_at = now + timedelta(seconds=settings.sync_interval_seconds)
-    jobs.enqueue(
-        session,
-        JobKind.list_page,
-        runner_id,
-        now,
-        payload={"page": 1, "after": None, "backfill": True},
-    )
+    jobs.queue_listing(session, runner_id, now, after=None, backfill=True)
 
 
 async def connection(session: AsyncSession, runner_id: str) -> Connection:
@@ -228,25 +227,39 @@ async def disconnect(session: AsyncSession, runner_id: str) -> None:
     if link is None:
         return
     now = utcnow()
-    await forget_runner(session, link, now)
-    jobs.enqueue(session, JobKind.forget_runs, runner_id, now)
+    await _forget_link(session, link, now)
+    jobs.queue_forget_runs(session, runner_id, now)
     _log.info("strava_disconnected", runner_id=runner_id)
 
 
-async def forget_runner(session: AsyncSession, link: StravaLink, now: datetime) -> None:
+async def forget_deleted_runner(session: AsyncSession, runner_id: str, now: datetime) -> bool:
+    """The runner deleted their account: forget their link and states now; revoke at Strava.
+
+    runs forgets the runner's runs on the same event, so no ``forget_runs`` job.
+    False when the runner had no link.
+    """
+    await repository.delete_states(session, runner_id)
+    link = await repository.get_link(session, runner_id)
+    if link is None:
+        return False
+    await _forget_link(session, link, now)
+    return True
+
+
+async def _forget_link(session: AsyncSession, link: StravaLink, now: datetime) -> None:
     """Remove the link, the runner's jobs and states; queue the revocation at Strava."""
     runner_id = link.runner_id
-    await jobs.delete_for_runner(session, runner_id)
+    await jobs.drop_runner_jobs(session, runner_id)
     await repository.delete_states(session, runner_id)
     await repository.delete_link(session, runner_id)
     # The tokens leave the link for the job, still encrypted and bound to the runner;
     # the job forgets them once Strava has revoked them (or it gives up).
-    jobs.enqueue(
+    jobs.queue_revocation(
         session,
-        JobKind.deauthorize,
         runner_id,
         now,
-        payload={"access_token": link.access_token, "refresh_token": link.refresh_token},
+        access_token=link.access_token,
+        refresh_token=link.refresh_token,
     )
 
 
@@ -258,11 +271,91 @@ async def sync_now(session: AsyncSession, settings: StravaSettings, runner_id: s
             "Strava is not connected (or the link is broken): connect first.",
             code="not_connected",
         )
-    after = sync_after(link.last_activity_at, link.connected_at, settings.sync_overlap_seconds)
-    jobs.enqueue(
-        session,
-        JobKind.list_page,
-        runner_id,
-        utcnow(),
-        payload={"page": 1, "after": after, "backfill": False},
-    )
+    after = sync_after(link, settings.sync_overlap_seconds)
+    jobs.queue_listing(session, runner_id, utcnow(), after=after, backfill=False)
+
+
+# ---------------------------------------------------------------- the sync's and webhook's door
+
+
+def sync_after(link: StravaLink, overlap_seconds: float) -> int:
+    """The ``after`` of a sync: the last activity seen (or the connection), minus the overlap."""
+    since = link.last_activity_at or link.connected_at
+    return int((since - timedelta(seconds=overlap_seconds)).astimezone(UTC).timestamp())
+
+
+def encrypted_tokens(cipher: TokenCipher, runner_id: str, tokens: TokenResponse) -> dict[str, str]:
+    """The encrypted columns of a token response, bound to the runner."""
+    return {
+        "access_token": cipher.encrypt(tokens.access_token, runner_id=runner_id, purpose="access"),
+        "refresh_token": cipher.encrypt(
+            tokens.refresh_token, runner_id=runner_id, purpose="refresh"
+        ),
+    }
+
+
+async def link_of(session: AsyncSession, runner_id: str) -> StravaLink | None:
+    """The runner's link, if any."""
+    return await repository.get_link(session, runner_id)
+
+
+async def link_of_athlete(session: AsyncSession, athlete_id: int) -> StravaLink | None:
+    """The link of a Strava athlete, if any."""
+    return await repository.get_link_by_athlete(session, athlete_id)
+
+
+async def replace_tokens(
+    session: AsyncSession, cipher: TokenCipher, runner_id: str, tokens: TokenResponse
+) -> None:
+    """Store a refreshed pair, encrypted; its version tells workers holding older ones."""
+    columns = encrypted_tokens(cipher, runner_id, tokens)
+    await repository.replace_tokens(session, runner_id, expires_at=tokens.expires, **columns)
+
+
+async def mark_broken(session: AsyncSession, runner_id: str) -> None:
+    """Strava refuses the link's tokens: the link is broken and its Strava jobs go."""
+    await repository.set_status(session, runner_id, LinkStatus.broken)
+    await jobs.drop_runner_jobs(session, runner_id, STRAVA_KINDS)
+
+
+async def forget_revoked(session: AsyncSession, runner_id: str, now: datetime) -> None:
+    """Strava confirmed the athlete revoked us: forget the link; runs forgets their Strava data."""
+    await repository.delete_link(session, runner_id)
+    await jobs.drop_runner_jobs(session, runner_id, STRAVA_KINDS)
+    jobs.queue_forget_runs(session, runner_id, now)
+
+
+async def note_activity_start(session: AsyncSession, runner_id: str, started_at: datetime) -> None:
+    """Remember the latest activity start seen (the next sync asks for newer ones)."""
+    await repository.note_activity_start(session, runner_id, started_at)
+
+
+async def backfill_started(session: AsyncSession, runner_id: str) -> None:
+    """The backfill listed its first page."""
+    await repository.set_backfill(session, runner_id, BackfillState.running)
+
+
+async def sync_completed(
+    session: AsyncSession, runner_id: str, now: datetime, *, backfill: bool = False
+) -> None:
+    """A sync of the runner completed now (the backfill, when ``backfill``)."""
+    await repository.mark_synced(session, runner_id, now)
+    if backfill:
+        await repository.set_backfill(session, runner_id, BackfillState.done)
+
+
+async def due_for_sync(session: AsyncSession, now: datetime, limit: int) -> Sequence[StravaLink]:
+    """Active links whose periodic sync is due."""
+    return await repository.links_due_for_sync(session, now, limit)
+
+
+async def start_periodic_sync(
+    session: AsyncSession, settings: StravaSettings, link: StravaLink, now: datetime
+) -> bool:
+    """Queue the link's periodic sync if it is still due; False when another replica took it."""
+    next_at = now + timedelta(seconds=settings.sync_interval_seconds)
+    if not await repository.take_sync_turn(session, link.runner_id, now, next_at):
+        return False
+    after = sync_after(link, settings.sync_overlap_seconds)
+    jobs.queue_listing(session, link.runner_id, now, after=after, backfill=False)
+    return True

@@ -1,1 +1,1 @@
-"""The sync: durable jobs, their worker, and what each kind of job does."""
+"""The sync: the worker, what each kind of job does, and the athlete's tokens while it does it."""

@@ -24,7 +24,6 @@ token before anything changes in runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from runnerly_kit.columns import utcnow
@@ -32,11 +31,11 @@ from runnerly_kit.db import Database
 from runnerly_kit.logs import get_logger
 from runnerly_strava.activities import is_run, parse_time, run_body
 from runnerly_strava.dependencies import Components
-from runnerly_strava.links import repository as links
-from runnerly_strava.models import STRAVA_KINDS, BackfillState, JobKind, SyncJob
+from runnerly_strava.jobs import service as jobs
+from runnerly_strava.links import service as links
+from runnerly_strava.models import JobKind, SyncJob
 from runnerly_strava.settings import StravaSettings
 from runnerly_strava.strava.errors import StravaNotFound, StravaRefused, StravaUnauthorized
-from runnerly_strava.sync import jobs
 from runnerly_strava.sync.tokens import AthleteTokens, LinkGone
 
 _log = get_logger("runnerly.strava.sync")
@@ -91,25 +90,22 @@ async def list_page(context: JobContext, job: SyncJob) -> None:
     )
     now = utcnow()
     async with context.db.transaction() as session:
-        if await links.get_link(session, job.runner_id) is None:
+        if await links.link_of(session, job.runner_id) is None:
             return
         starts = [start for a in activities if (start := parse_time(a.get("start_date")))]
         if starts:
             await links.note_activity_start(session, job.runner_id, max(starts))
         for activity in activities:
             if is_run(activity) and isinstance(activity.get("id"), int):
-                jobs.enqueue(
-                    session, JobKind.fetch_activity, job.runner_id, now, activity_id=activity["id"]
-                )
+                jobs.queue_fetch(session, job.runner_id, activity["id"], now)
         if activities:
-            payload = {"page": page + 1, "after": after, "backfill": backfill}
-            jobs.enqueue(session, JobKind.list_page, job.runner_id, now, payload=payload)
+            jobs.queue_listing(
+                session, job.runner_id, now, page=page + 1, after=after, backfill=backfill
+            )
             if backfill and page == 1:
-                await links.set_backfill(session, job.runner_id, BackfillState.running)
+                await links.backfill_started(session, job.runner_id)
         else:
-            await links.mark_synced(session, job.runner_id, now)
-            if backfill:
-                await links.set_backfill(session, job.runner_id, BackfillState.done)
+            await links.sync_completed(session, job.runner_id, now, backfill=backfill)
     _log.info(
         "strava_page_listed",
         runner_id=job.runner_id,
@@ -156,7 +152,7 @@ async def fetch_activity(context: JobContext, job: SyncJob) -> None:
         started_at = parse_time(activity.get("start_date"))
         if started_at is not None:
             await links.note_activity_start(session, job.runner_id, started_at)
-        await links.mark_synced(session, job.runner_id, now)
+        await links.sync_completed(session, job.runner_id, now)
     _log.info(
         "strava_activity_synced", runner_id=job.runner_id, activity_id=activity_id, status=status
     )
@@ -168,18 +164,11 @@ async def confirm_deauthorization(context: JobContext, job: SyncJob) -> None:
     try:
         await tokens.refresh()
     except LinkGone:
-        await forget_link(context.db, job.runner_id)
+        async with context.db.transaction() as session:
+            await links.forget_revoked(session, job.runner_id, utcnow())
         _log.info("strava_link_deauthorized", runner_id=job.runner_id)
         return
     _log.warning("strava_deauthorization_not_confirmed", runner_id=job.runner_id)
-
-
-async def forget_link(database: Database, runner_id: str) -> None:
-    """Forget the link and its tokens; queue the deletion of the runner's Strava data in runs."""
-    async with database.transaction() as session:
-        await links.delete_link(session, runner_id)
-        await jobs.delete_for_runner(session, runner_id, STRAVA_KINDS)
-        jobs.enqueue(session, JobKind.forget_runs, runner_id, utcnow())
 
 
 async def deauthorize(context: JobContext, job: SyncJob) -> None:
@@ -206,9 +195,3 @@ async def deauthorize(context: JobContext, job: SyncJob) -> None:
     except StravaNotFound:
         return
     _log.info("strava_deauthorized", runner_id=job.runner_id)
-
-
-def sync_after(last_activity_at: datetime | None, connected_at: datetime, overlap: float) -> int:
-    """The ``after`` of a sync: the last activity seen (or the connection), minus the overlap."""
-    since = last_activity_at or connected_at
-    return int((since - timedelta(seconds=overlap)).astimezone(UTC).timestamp())

@@ -27,14 +27,11 @@ from typing import TypeVar
 from runnerly_kit.columns import utcnow
 from runnerly_kit.db import Database
 from runnerly_kit.logs import get_logger
-from runnerly_strava.crypto import TokenCipher
 from runnerly_strava.dependencies import Components
-from runnerly_strava.links import repository as links
-from runnerly_strava.models import STRAVA_KINDS, LinkStatus, StravaLink
+from runnerly_strava.links import service as links
+from runnerly_strava.models import LinkStatus, StravaLink
 from runnerly_strava.settings import StravaSettings
-from runnerly_strava.strava.client import TokenResponse
 from runnerly_strava.strava.errors import StravaRefused, StravaUnauthorized
-from runnerly_strava.sync import jobs
 
 T = TypeVar("T")
 _log = get_logger("runnerly.strava.tokens")
@@ -51,16 +48,6 @@ class _Pair:
     refresh_token: str
     version: int
     fresh: bool
-
-
-def store_tokens(cipher: TokenCipher, runner_id: str, tokens: TokenResponse) -> dict[str, str]:
-    """The encrypted columns of a token response."""
-    return {
-        "access_token": cipher.encrypt(tokens.access_token, runner_id=runner_id, purpose="access"),
-        "refresh_token": cipher.encrypt(
-            tokens.refresh_token, runner_id=runner_id, purpose="refresh"
-        ),
-    }
 
 
 class AthleteTokens:
@@ -104,17 +91,14 @@ class AthleteTokens:
                     return latest
                 await self._break()
                 raise LinkGone("Strava refused to refresh the token") from None
-            columns = store_tokens(self._components.cipher, self.runner_id, tokens)
             async with self._db.transaction() as session:
-                await links.replace_tokens(
-                    session, self.runner_id, expires_at=tokens.expires, **columns
-                )
+                await links.replace_tokens(session, self._components.cipher, self.runner_id, tokens)
             _log.info("strava_token_refreshed", runner_id=self.runner_id)
             return _Pair(tokens.access_token, tokens.refresh_token, current.version + 1, True)
 
     async def _current(self) -> _Pair:
         async with self._db.transaction(write=False) as session:
-            link = await links.get_link(session, self.runner_id)
+            link = await links.link_of(session, self.runner_id)
         if link is None or link.status != LinkStatus.active:
             raise LinkGone("the runner is not linked to Strava")
         self.athlete_id = link.athlete_id
@@ -137,5 +121,4 @@ class AthleteTokens:
     async def _break(self) -> None:
         _log.warning("strava_link_broken", runner_id=self.runner_id)
         async with self._db.transaction() as session:
-            await links.set_status(session, self.runner_id, LinkStatus.broken)
-            await jobs.delete_for_runner(session, self.runner_id, STRAVA_KINDS)
+            await links.mark_broken(session, self.runner_id)

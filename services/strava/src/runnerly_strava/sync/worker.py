@@ -29,12 +29,12 @@ from runnerly_kit.columns import utcnow
 from runnerly_kit.logs import get_logger
 from runnerly_kit.runtime import Runtime
 from runnerly_strava.dependencies import Components, components_of, settings_of
-from runnerly_strava.links import repository as links
+from runnerly_strava.jobs import service as jobs
+from runnerly_strava.links import service as links
 from runnerly_strava.models import STRAVA_KINDS, JobKind, SyncJob
 from runnerly_strava.runs_api import RunsRejected
 from runnerly_strava.strava.errors import StravaRateLimited
-from runnerly_strava.sync import jobs
-from runnerly_strava.sync.handlers import BadJob, JobContext, run_job, sync_after
+from runnerly_strava.sync.handlers import BadJob, JobContext, run_job
 from runnerly_strava.sync.tokens import LinkGone
 
 _log = get_logger("runnerly.strava.worker")
@@ -184,17 +184,10 @@ def _backoff(context: JobContext, attempts: int) -> float:
 
 async def start_periodic_syncs(context: JobContext) -> None:
     """Queue a listing of recent activities for every link whose periodic sync is due."""
-    settings = context.settings
     now = utcnow()
     async with context.db.transaction(write=False) as session:
-        due = await links.links_due_for_sync(session, now, limit=100)
+        due = await links.due_for_sync(session, now, limit=100)
     for link in due:
-        next_at = now + timedelta(seconds=settings.sync_interval_seconds)
         async with context.db.transaction() as session:
-            if not await links.take_sync_turn(session, link.runner_id, now, next_at):
-                continue  # another replica took it
-            after = sync_after(
-                link.last_activity_at, link.connected_at, settings.sync_overlap_seconds
-            )
-            payload = {"page": 1, "after": after, "backfill": False}
-            jobs.enqueue(session, JobKind.list_page, link.runner_id, now, payload=payload)
+            # Another replica may have taken this turn: then nothing is queued.
+            await links.start_periodic_sync(session, context.settings, link, now)

@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runnerly_kit.columns import utcnow
 from runnerly_kit.errors import Forbidden
 from runnerly_kit.logs import get_logger
-from runnerly_strava.links import repository as links
-from runnerly_strava.models import JobKind, LinkStatus
+from runnerly_strava.jobs import service as jobs
+from runnerly_strava.links import service as links
+from runnerly_strava.models import LinkStatus, PushSubscription
 from runnerly_strava.settings import StravaSettings
-from runnerly_strava.sync import jobs
 from runnerly_strava.webhook import repository
 from runnerly_strava.webhook.schemas import StravaEvent
 
@@ -64,7 +64,7 @@ async def receive_event(
     if known and event.subscription_id not in known:
         _log.warning("strava_event_ignored", reason="other subscription", **fields)
         return False
-    link = await links.get_link_by_athlete(session, event.owner_id)
+    link = await links.link_of_athlete(session, event.owner_id)
     if link is None:
         _log.info("strava_event_ignored", reason="unknown athlete", **fields)
         return False
@@ -74,13 +74,16 @@ async def receive_event(
             _log.info("strava_event_ignored", reason="link broken", **fields)
             return False
         # Create, update and delete alike: the job asks Strava what the activity is now.
-        jobs.enqueue(
-            session, JobKind.fetch_activity, link.runner_id, now, activity_id=event.object_id
-        )
+        jobs.queue_fetch(session, link.runner_id, event.object_id, now)
     elif event.object_type == "athlete" and str(event.updates.get("authorized")) == "false":
-        jobs.enqueue(session, JobKind.deauthorized, link.runner_id, now)
+        jobs.queue_deauthorization_check(session, link.runner_id, now)
     else:
         _log.info("strava_event_ignored", reason="not handled", **fields)
         return False
     _log.info("strava_event_queued", runner_id=link.runner_id, **fields)
     return True
+
+
+async def adopt_subscription(session: AsyncSession, subscription: PushSubscription) -> None:
+    """Our push subscription is now ``subscription`` (events of any other are ignored)."""
+    await repository.replace_subscription(session, subscription)

@@ -1,8 +1,10 @@
 """Realistic runs made up on demand, and writers for the files a watch would produce.
 
-Test-data tooling: service and end-to-end tests build a run with
-:func:`synthetic_run` and upload it as GPX, TCX or FIT with :func:`to_gpx`,
-:func:`to_tcx` and :func:`to_fit`. Everything is deterministic for a seed.
+Test-data tooling: service and end-to-end tests (and the benchmarks) build a
+run with :func:`synthetic_run` and upload it as GPX, TCX or FIT with
+:func:`to_gpx`, :func:`to_tcx` and :func:`to_fit`. Everything is
+deterministic for a seed. Writing FIT needs ``fit-tool``, installed by the
+``testing`` extra (``runnerly-runs[testing]``), never by the service itself.
 
 The generated values survive every format exactly: positions are rounded to
 1e-7 degree, elevations to 0.1 m, and cadences are even (files store one
@@ -12,7 +14,6 @@ a run with a whole-second ``interval_s``.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import math
 import random
@@ -21,8 +22,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .geo import cumulative_distances, offset_position
-from .model import Lap, Series, Track
+from fit_tool.fit_file_builder import FitFileBuilder
+from fit_tool.profile import profile_type
+from fit_tool.profile.messages.activity_message import ActivityMessage
+from fit_tool.profile.messages.event_message import EventMessage
+from fit_tool.profile.messages.file_id_message import FileIdMessage
+from fit_tool.profile.messages.lap_message import LapMessage
+from fit_tool.profile.messages.record_message import RecordMessage
+from fit_tool.profile.messages.session_message import SessionMessage
+
+from runnerly_runs.tracks.geo import cumulative_distances, offset_position
+from runnerly_runs.tracks.model import Lap, Series, Track
 
 #: A watch's auto-lap: one lap per kilometre.
 AUTO_LAP_M = 1000.0
@@ -258,56 +268,45 @@ def _tcx_trackpoint(track: Track, index: int) -> str:
     return "".join(parts)
 
 
-def _fit_tool(module: str) -> Any:
-    """A module of the dev dependency ``fit-tool``, imported only when a FIT file is written.
-
-    Imported by name so the service never loads it and mypy needs no stubs for it.
-    """
-    return importlib.import_module(f"fit_tool.{module}")
-
-
 def to_fit(track: Track) -> bytes:
     """The run as a FIT activity file (FileId, Records, Laps, a Session and the Activity).
 
-    Needs the dev dependency ``fit-tool``. FIT timestamps are whole seconds:
-    offsets are rounded.
+    FIT timestamps are whole seconds: offsets are rounded.
     """
-    profile = _fit_tool("profile.profile_type")
     start_ms = round(track.started_at.timestamp()) * 1000
     end_ms = start_ms + round(track.series.seconds[-1]) * 1000
-    builder = _fit_tool("fit_file_builder").FitFileBuilder(auto_define=True, min_string_size=50)
+    builder = FitFileBuilder(auto_define=True, min_string_size=50)
 
-    file_id = _fit_tool("profile.messages.file_id_message").FileIdMessage()
-    file_id.type = profile.FileType.ACTIVITY
-    file_id.manufacturer = profile.Manufacturer.DEVELOPMENT.value
+    file_id = FileIdMessage()
+    file_id.type = profile_type.FileType.ACTIVITY
+    file_id.manufacturer = profile_type.Manufacturer.DEVELOPMENT.value
     file_id.product = 0
     file_id.time_created = start_ms
     file_id.serial_number = 0x52554E52  # "RUNR"
     builder.add(file_id)
 
     # Watches bracket the records with timer start and stop events.
-    builder.add(_fit_timer_event(profile.EventType.START, start_ms))
+    builder.add(_fit_timer_event(profile_type.EventType.START, start_ms))
     builder.add_all(_fit_records(track, start_ms))
-    builder.add(_fit_timer_event(profile.EventType.STOP_ALL, end_ms))
+    builder.add(_fit_timer_event(profile_type.EventType.STOP_ALL, end_ms))
     builder.add_all(_fit_summaries(track, start_ms))
     data: bytes = builder.build().to_bytes()
     return data
 
 
 def _fit_timer_event(event_type: Any, timestamp_ms: int) -> Any:
-    event = _fit_tool("profile.messages.event_message").EventMessage()
-    event.event = _fit_tool("profile.profile_type").Event.TIMER
+    event = EventMessage()
+    event.event = profile_type.Event.TIMER
     event.event_type = event_type
     event.timestamp = timestamp_ms
     return event
 
 
 def _fit_records(track: Track, start_ms: int) -> list[Any]:
-    record_message = _fit_tool("profile.messages.record_message").RecordMessage
     series = track.series
     records = []
     for index in range(len(series)):
-        record = record_message()
+        record = RecordMessage()
         record.timestamp = start_ms + round(series.seconds[index]) * 1000
         lat, lon = series.latitudes[index], series.longitudes[index]
         if lat is not None and lon is not None:
@@ -327,11 +326,10 @@ def _fit_records(track: Track, start_ms: int) -> list[Any]:
 
 def _fit_summaries(track: Track, start_ms: int) -> list[Any]:
     """The Lap messages, then the Session and the Activity that close an activity file."""
-    profile = _fit_tool("profile.profile_type")
-    lap_message = _fit_tool("profile.messages.lap_message").LapMessage
+    sports = profile_type.Sport
     series = track.series
-    sport = {"running": profile.Sport.RUNNING, "cycling": profile.Sport.CYCLING}.get(
-        track.sport or "", profile.Sport.GENERIC
+    sport = {"running": sports.RUNNING, "cycling": sports.CYCLING}.get(
+        track.sport or "", sports.GENERIC
     )
 
     def at(offset_s: float) -> int:
@@ -339,7 +337,7 @@ def _fit_summaries(track: Track, start_ms: int) -> list[Any]:
 
     summaries = []
     for number, (lap, _) in enumerate(_lap_ranges(track)):
-        message = lap_message()
+        message = LapMessage()
         message.message_index = number
         message.timestamp = at(lap.start_offset_s + lap.elapsed_s)
         message.start_time = at(lap.start_offset_s)
@@ -353,7 +351,7 @@ def _fit_summaries(track: Track, start_ms: int) -> list[Any]:
         message.sport = sport
         summaries.append(message)
 
-    session = _fit_tool("profile.messages.session_message").SessionMessage()
+    session = SessionMessage()
     session.timestamp = at(series.seconds[-1])
     session.start_time = start_ms
     session.sport = sport
@@ -364,7 +362,7 @@ def _fit_summaries(track: Track, start_ms: int) -> list[Any]:
     session.num_laps = len(summaries)
     summaries.append(session)
 
-    activity = _fit_tool("profile.messages.activity_message").ActivityMessage()
+    activity = ActivityMessage()
     activity.timestamp = at(series.seconds[-1])
     activity.num_sessions = 1
     activity.total_timer_time = series.seconds[-1]

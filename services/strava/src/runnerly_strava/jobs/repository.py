@@ -1,4 +1,4 @@
-"""SQL of the sync jobs: enqueue in the caller's transaction, claim with a lease, settle.
+"""SQL of the job queue: enqueue in the caller's transaction, claim with a lease, settle.
 
 A job is claimed by a conditional ``UPDATE`` that sets a fresh ``lease_id``
 and moves ``next_attempt_at`` to the end of the lease, only where the job is
