@@ -13,8 +13,6 @@ from runnerly_users.accounts.service import Context
 from runnerly_users.credentials import Passwords
 from runnerly_users.settings import UsersSettings
 
-PASSWORDS = "passwords"
-
 
 def settings_of(runtime: Runtime) -> UsersSettings:
     """The runtime's settings, as the users service's own class."""
@@ -23,7 +21,7 @@ def settings_of(runtime: Runtime) -> UsersSettings:
 
 def passwords_of(runtime: Runtime) -> Passwords:
     """The process's password hasher."""
-    return runtime.component(PASSWORDS, Passwords)
+    return runtime.components.get(Passwords)
 
 
 async def _write_context(session: SessionDep, runtime: RuntimeDep) -> Context:
