@@ -7,8 +7,8 @@ from runnerly_kit.errors import NotFound
 from runnerly_users import outbox
 from runnerly_users.accounts.service import find_account, is_admin
 from runnerly_users.admin import repository
-from runnerly_users.dependencies import Context
 from runnerly_users.admin.schemas import RunnerPage, RunnerSummary
+from runnerly_users.dependencies import Context
 from runnerly_users.models import User
 
 
