@@ -1,4 +1,4 @@
-"""Typed access to the users service's own runtime objects."""
+"""The request Context every feature's rules take, and typed access to the runtime objects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sign-up, activation and the credentials check.
+"""Sign-up, activation, the credentials check, and the door to accounts for other features.
 
 No answer tells a caller whether an email has an account: sign-up and resend
 answer the same 202 either way (what differs is the email sent to the
