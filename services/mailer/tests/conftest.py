@@ -10,7 +10,6 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
-import httpx
 import nats
 import nats.js.errors
 import pytest
@@ -20,13 +19,11 @@ from runnerly_kit.events import EVENTS_STREAM, event_subject
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
 from runnerly_mailer.commands import send_handlers
-from runnerly_mailer.main import create_app
 from runnerly_tokendealer.testing import Client, LocalTokenDealer, running_tokendealer
 
 from .smtp_sink import SmtpSink
-from .support import Mailer, make_settings, migrate
+from .support import Mailer, migrate, running_mailer
 
 StartMailer = Callable[..., Awaitable[Mailer]]
 
@@ -75,14 +72,9 @@ async def start_mailer(
     async with contextlib.AsyncExitStack() as stack:
 
         async def start(**overrides: object) -> Mailer:
-            port = free_port()
-            settings = make_settings(
-                migrated_database, broker.url, port, smtp_sink.port, **overrides
+            return await stack.enter_async_context(
+                running_mailer(migrated_database, broker.url, smtp_sink.port, **overrides)
             )
-            app = create_app(settings)
-            url = await stack.enter_async_context(serve(app, port=port))
-            http = await stack.enter_async_context(httpx.AsyncClient(base_url=url))
-            return Mailer(url, settings, app, http)
 
         yield start
 

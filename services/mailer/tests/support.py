@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-import httpx
 import nats
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from runnerly_contracts.mailer import SendEmail
 from runnerly_kit.columns import utcnow
 from runnerly_kit.events import Envelope, event_subject
 from runnerly_kit.migrations import migrate_service
-from runnerly_kit.runtime import Runtime
 from runnerly_kit.testing.plugin import TestDatabase
+from runnerly_kit.testing.stack import ServiceStack
+from runnerly_mailer.main import create_app
 from runnerly_mailer.manifest import MANIFEST
 from runnerly_mailer.models import OutgoingEmail
 from runnerly_mailer.settings import MailerSettings
@@ -26,26 +25,34 @@ from runnerly_mailer.settings import MailerSettings
 LINK = "http://127.0.0.1:8700/activate?token=tok-123&src=mail"
 
 
-def make_settings(
-    database: TestDatabase, nats_url: str, port: int, smtp_port: int, **overrides: object
-) -> MailerSettings:
-    """Settings of a mailer on a test database, broker and SMTP server, with tiny retry delays."""
-    values: dict[str, object] = {
-        "environment": "test",
-        "port": port,
-        "database_url": database.url,
-        "database_schema": database.schema,
-        "nats_url": nats_url,
+def own_settings(smtp_port: int) -> dict[str, object]:
+    """The mailer's own settings in tests: the test's SMTP server, tiny retry delays."""
+    return {
         "smtp_port": smtp_port,
         "smtp_timeout_seconds": 2.0,
         "retry_base_seconds": 0.05,
         "retry_cap_seconds": 0.2,
         "poll_seconds": 0.5,
-        "client_secret": "unused-own-client-secret-0123",
-        "log_json": True,
-        **overrides,
     }
-    return MailerSettings(**values)  # type: ignore[arg-type]
+
+
+def running_mailer(
+    database: TestDatabase, nats_url: str, smtp_port: int, **overrides: object
+) -> AbstractAsyncContextManager[Mailer]:
+    """A mailer process on a migrated test database, stopped when the block ends.
+
+    Not migrated here: replicas and restarts share the database the test migrated once.
+    """
+    return Mailer.start(
+        create_app,
+        MailerSettings,
+        MANIFEST,
+        database=database,
+        nats_url=nats_url,
+        settings={**own_settings(smtp_port), **overrides},
+        migrate=False,
+        watch_events=None,
+    )
 
 
 async def migrate(database: TestDatabase, migrations: Any = None) -> None:
@@ -77,19 +84,8 @@ def command(
     )
 
 
-@dataclass
-class Mailer:
+class Mailer(ServiceStack[MailerSettings]):
     """A running mailer and an HTTP client on it."""
-
-    url: str
-    settings: MailerSettings
-    app: FastAPI
-    http: httpx.AsyncClient
-
-    @property
-    def runtime(self) -> Runtime:
-        runtime: Runtime = self.app.state.runtime
-        return runtime
 
     async def publish(self, envelope: Envelope) -> None:
         """Publish a command on the real broker, through the mailer's own connection."""

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import httpx
-
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
-from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
-from runnerly_mailer.main import create_app
 from runnerly_mailer.models import EmailStatus
 
 from .conftest import StartMailer
 from .smtp_sink import SmtpSink
-from .support import Mailer, command, eventually, make_settings
+from .support import command, eventually, running_mailer
 
 
 async def test_two_replicas_send_each_email_exactly_once(
@@ -41,11 +36,7 @@ async def test_a_queued_email_survives_a_restart_of_the_mailer(
     smtp_sink.stop()
     envelope = command()
 
-    port = free_port()
-    settings = make_settings(migrated_database, broker.url, port, smtp_sink.port)
-    app = create_app(settings)
-    async with serve(app, port=port) as url, httpx.AsyncClient(base_url=url) as http:
-        before = Mailer(url, settings, app, http)
+    async with running_mailer(migrated_database, broker.url, smtp_sink.port) as before:
         await before.publish(envelope)
 
         async def failed() -> bool:
@@ -55,11 +46,7 @@ async def test_a_queued_email_survives_a_restart_of_the_mailer(
         await eventually(failed, "a failed attempt was recorded")
 
     smtp_sink.start()
-    port = free_port()
-    settings = make_settings(migrated_database, broker.url, port, smtp_sink.port)
-    app = create_app(settings)
-    async with serve(app, port=port) as url, httpx.AsyncClient(base_url=url) as http:
-        after = Mailer(url, settings, app, http)
+    async with running_mailer(migrated_database, broker.url, smtp_sink.port) as after:
         await eventually(lambda: _count(smtp_sink, 1), "the email was sent after the restart")
         await after.settled(envelope, EmailStatus.sent)
 

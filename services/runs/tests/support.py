@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 
-from runnerly_kit.testing.events import EventLog
+from runnerly_kit.testing.stack import ServiceStack
+from runnerly_runs.settings import RunsSettings
 from runnerly_runs.testing.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks.model import Track
 from runnerly_tokendealer.testing import Client as OAuthClient
-from runnerly_tokendealer.testing import LocalTokenDealer
 
 CREATED = "runs.run.created.v1"
 UPDATED = "runs.run.updated.v1"
@@ -48,22 +46,12 @@ def file_of(track: Track, fmt: str) -> bytes:
     return WRITERS[fmt](track)
 
 
-@dataclass
-class Stack:
+class Stack(ServiceStack[RunsSettings]):
     """A running runs service, the real token dealer it trusts, and the broker's events."""
 
-    url: str
-    app: FastAPI
-    http: httpx.AsyncClient
-    tokendealer: LocalTokenDealer
-    events: EventLog
-
-    def runner_headers(self, runner_id: str, *scopes: str) -> dict[str, str]:
-        token = self.tokendealer.runner_token(runner_id, scopes or ("runner",))
-        return {"Authorization": f"Bearer {token}"}
-
     async def service_headers(self, client_id: str = "strava") -> dict[str, str]:
-        return {"Authorization": f"Bearer {await self.tokendealer.service_token(client_id)}"}
+        """A service's bearer token (the strava service's unless another is named)."""
+        return await super().service_headers(client_id)
 
     async def upload(
         self, runner_id: str, *files: tuple[str, bytes], mime: str = "application/octet-stream"

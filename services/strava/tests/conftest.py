@@ -7,19 +7,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
 from runnerly_runs.testing import running_runs
 from runnerly_strava.main import create_app
+from runnerly_strava.manifest import MANIFEST
+from runnerly_strava.settings import StravaSettings
 from runnerly_strava.testing import running_fake_strava
 from runnerly_tokendealer.testing import running_tokendealer
 
-from .support import TOKENDEALER_CLIENTS, Stack, migrate, strava_settings
+from .support import TOKENDEALER_CLIENTS, Stack, own_settings
 
 
 @pytest.fixture
@@ -42,23 +42,23 @@ async def stack(
     stack_options: dict[str, Any],
     strava_options: dict[str, Any],
 ) -> AsyncIterator[Stack]:
-    await migrate(test_database.url, test_database.schema)
     async with (
         running_fake_strava(**strava_options) as fake,
         running_tokendealer(tmp_path, nats_server.url, TOKENDEALER_CLIENTS) as td,
         running_runs(tmp_path / "runs", nats_server.url, td.url) as runs,
     ):
+        # Picked once the others listen, so that it cannot be one of theirs.
         port = free_port()
-        settings = strava_settings(
-            database_url=test_database.url,
-            schema=test_database.schema,
+        async with Stack.start(
+            create_app,
+            StravaSettings,
+            MANIFEST,
+            database=test_database,
             nats_url=nats_server.url,
+            tokendealer=td,
             port=port,
-            tokendealer_url=td.url,
-            fake=fake,
-            runs_url=runs.url,
-            **stack_options,
-        )
-        app = create_app(settings)
-        async with serve(app, port=port) as url, httpx.AsyncClient(base_url=url) as http:
-            yield Stack(url, app, http, td, fake, runs.url)
+            settings={**own_settings(port, fake, runs.url), **stack_options},
+            watch_events=None,
+        ) as stack:
+            stack.strava = fake
+            yield stack

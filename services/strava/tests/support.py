@@ -8,21 +8,16 @@ strava service itself served on loopback; Strava is the local server of
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 from sqlalchemy import select, text
 
-from runnerly_kit.migrations import migrate_service
-from runnerly_kit.runtime import Runtime
-from runnerly_strava.manifest import MANIFEST as STRAVA_MANIFEST
+from runnerly_kit.testing.stack import ServiceStack
 from runnerly_strava.models import StravaLink, SyncJob
 from runnerly_strava.settings import StravaSettings
 from runnerly_strava.testing import FakeStrava
 from runnerly_tokendealer.testing import Client as OAuthClient
-from runnerly_tokendealer.testing import LocalTokenDealer
 
 ENCRYPTION_KEY = "test-token-encryption-key-0123456789"
 VERIFY_TOKEN = "test-webhook-verify-token-0123456789"
@@ -40,31 +35,13 @@ def new_runner() -> str:
     return str(uuid.uuid4())
 
 
-async def migrate(url: str, schema: str) -> None:
-    """Apply the strava service's migrations to a test database."""
-    await migrate_service(STRAVA_MANIFEST.migrations_dir, url, schema=schema or None)
+def own_settings(port: int, fake: FakeStrava, runs_url: str) -> dict[str, Any]:
+    """The strava service's own settings: the local Strava, the real runs, tiny delays.
 
-
-def strava_settings(
-    *,
-    database_url: str,
-    schema: str,
-    nats_url: str,
-    port: int,
-    tokendealer_url: str,
-    fake: FakeStrava,
-    runs_url: str,
-    **extra: Any,
-) -> StravaSettings:
-    """The strava service on a test database, against the local Strava and the real runs."""
+    ``port`` is the service's own, which the OAuth callback URL names.
+    """
     client = TOKENDEALER_CLIENTS[0]
-    values: dict[str, Any] = {
-        "environment": "test",
-        "port": port,
-        "database_url": database_url,
-        "database_schema": schema,
-        "nats_url": nats_url,
-        "tokendealer_url": tokendealer_url,
+    return {
         "client_id": client.client_id,
         "client_secret": client.password,
         "strava_client_id": fake.client_id,
@@ -79,32 +56,19 @@ def strava_settings(
         "poll_seconds": 0.2,
         "retry_base_seconds": 0.05,
         "retry_cap_seconds": 0.5,
-        "log_json": True,
-        **extra,
     }
-    return StravaSettings(**values)
 
 
-@dataclass
-class Stack:
+class Stack(ServiceStack[StravaSettings]):
     """The strava service, the local Strava, the real token dealer and runs."""
 
-    url: str
-    app: FastAPI
-    http: httpx.AsyncClient
-    tokendealer: LocalTokenDealer
+    #: The local Strava the service talks to (set by the fixture that started both).
     strava: FakeStrava
-    runs_url: str
 
     @property
-    def runtime(self) -> Runtime:
-        runtime: Runtime = self.app.state.runtime
-        return runtime
-
-    def runner_headers(self, runner_id: str, *scopes: str) -> dict[str, str]:
-        """A runner's bearer token, signed by the token dealer's key ring."""
-        token = self.tokendealer.runner_token(runner_id, scopes or ("runner",))
-        return {"Authorization": f"Bearer {token}"}
+    def runs_url(self) -> str:
+        """Where the real runs service answers."""
+        return self.settings.runs_url
 
     async def authorization_url(self, runner_id: str) -> str:
         """POST /v1/strava/connect as the runner."""

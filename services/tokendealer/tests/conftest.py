@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from runnerly_kit.testing.nats import NatsServer
 from runnerly_kit.testing.plugin import TestDatabase
-from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
 from runnerly_tokendealer.main import create_app
+from runnerly_tokendealer.manifest import MANIFEST
+from runnerly_tokendealer.settings import TokenDealerSettings
 
-from .support import TokenDealer, make_settings, migrate
+from .support import TokenDealer, migrate, own_settings
 
 
 @pytest.fixture
@@ -26,8 +25,14 @@ async def migrated_database(test_database: TestDatabase) -> TestDatabase:
 async def tokendealer(
     migrated_database: TestDatabase, nats_server: NatsServer
 ) -> AsyncIterator[TokenDealer]:
-    port = free_port()
-    settings = make_settings(migrated_database, nats_server.url, port)
-    app = create_app(settings)
-    async with serve(app, port=port) as url, httpx.AsyncClient(base_url=url) as http:
-        yield TokenDealer(url, settings, app, http)
+    async with TokenDealer.start(
+        create_app,
+        TokenDealerSettings,
+        MANIFEST,
+        database=migrated_database,
+        nats_url=nats_server.url,
+        settings=own_settings(),
+        migrate=False,  # migrated_database did, and tests serving by hand use it too
+        watch_events=None,
+    ) as tokendealer:
+        yield tokendealer

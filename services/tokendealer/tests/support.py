@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import httpx
-from fastapi import FastAPI
 
 from runnerly_kit.columns import utcnow
 from runnerly_kit.migrations import migrate_service
-from runnerly_kit.runtime import Runtime
 from runnerly_kit.testing.plugin import TestDatabase
+from runnerly_kit.testing.stack import ServiceStack
 from runnerly_tokendealer.dependencies import keyring_of
 from runnerly_tokendealer.manifest import MANIFEST
 from runnerly_tokendealer.settings import ClientConfig, TokenDealerSettings, hash_client_secret
@@ -53,38 +51,34 @@ def basic(client_id: str, secret: str | None = None) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
 
 
+def own_settings() -> dict[str, object]:
+    """The token dealer's own settings in tests (the kit's stack sets the database, broker...)."""
+    return {
+        "clients": clients(),
+        "key_encryption_secret": "test-key-encryption-secret-0123456789",
+    }
+
+
 def make_settings(
     database: TestDatabase, nats_url: str, port: int, **overrides: object
 ) -> TokenDealerSettings:
-    """Settings of a token dealer on a test database and broker."""
+    """Settings of a token dealer on a test database and broker, for a test serving it by hand."""
     values: dict[str, object] = {
         "environment": "test",
         "port": port,
         "database_url": database.url,
         "database_schema": database.schema,
         "nats_url": nats_url,
-        "clients": clients(),
-        "key_encryption_secret": "test-key-encryption-secret-0123456789",
         "client_secret": "unused-own-client-secret-0123",
         "log_json": True,
+        **own_settings(),
         **overrides,
     }
     return TokenDealerSettings(**values)  # type: ignore[arg-type]
 
 
-@dataclass
-class TokenDealer:
+class TokenDealer(ServiceStack[TokenDealerSettings]):
     """A running token dealer and an HTTP client on it."""
-
-    url: str
-    settings: TokenDealerSettings
-    app: FastAPI
-    http: httpx.AsyncClient
-
-    @property
-    def runtime(self) -> Runtime:
-        runtime: Runtime = self.app.state.runtime
-        return runtime
 
     async def token(
         self, client_id: str, form: Mapping[str, str], secret: str | None = None

@@ -8,19 +8,14 @@ real broker.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 
 from runnerly_kit.events import Envelope
-from runnerly_kit.migrations import migrate_service
-from runnerly_kit.runtime import Runtime
 from runnerly_kit.testing.events import EventLog
+from runnerly_kit.testing.stack import ServiceStack
 from runnerly_tokendealer.testing import Client as OAuthClient
-from runnerly_tokendealer.testing import LocalTokenDealer
-from runnerly_users.manifest import MANIFEST as USERS_MANIFEST
 from runnerly_users.settings import UsersSettings
 
 PASSWORD = "correct horse battery staple"
@@ -41,33 +36,15 @@ TOKENDEALER_CLIENTS = (
 )
 
 
-def users_settings(
-    database_url: str, schema: str, nats_url: str, port: int, tokendealer_url: str, **extra: Any
-) -> UsersSettings:
-    """The users service on a test database, trusting the test token dealer."""
-    values: dict[str, Any] = {
-        "environment": "test",
-        "port": port,
-        "database_url": database_url,
-        "database_schema": schema,
-        "nats_url": nats_url,
-        "tokendealer_url": tokendealer_url,
-        "client_secret": "unused-own-client-secret-0123",
-        "admin_emails": ADMIN_EMAIL,
-        "dashboard_url": "http://dashboard.test:8700",
-        # The cheapest Argon2id the settings allow: the tests check rules, not cost.
-        "argon2_time_cost": 1,
-        "argon2_memory_kib": 8 * 1024,
-        "argon2_parallelism": 1,
-        "log_json": True,
-        **extra,
-    }
-    return UsersSettings(**values)
-
-
-async def migrate(url: str, schema: str) -> None:
-    """Apply the users service's migrations to a test database."""
-    await migrate_service(USERS_MANIFEST.migrations_dir, url, schema=schema or None)
+#: The users service's own settings in tests (the kit's stack sets the database, broker...).
+USERS_TEST_SETTINGS: dict[str, Any] = {
+    "admin_emails": ADMIN_EMAIL,
+    "dashboard_url": "http://dashboard.test:8700",
+    # The cheapest Argon2id the settings allow: the tests check rules, not cost.
+    "argon2_time_cost": 1,
+    "argon2_memory_kib": 8 * 1024,
+    "argon2_parallelism": 1,
+}
 
 
 class Mailbox(EventLog):
@@ -84,29 +61,18 @@ def token_of(envelope: Envelope) -> str:
     return link.split("token=", 1)[1]
 
 
-@dataclass
-class Stack:
+class Stack(ServiceStack[UsersSettings]):
     """A running users service, the real token dealer it trusts, and the broker's mail."""
 
-    url: str
-    app: FastAPI
-    http: httpx.AsyncClient
-    tokendealer: LocalTokenDealer
-    mailbox: Mailbox
-
     @property
-    def runtime(self) -> Runtime:
-        runtime: Runtime = self.app.state.runtime
-        return runtime
+    def mailbox(self) -> Mailbox:
+        """The events published since the stack started, with the mail helpers."""
+        assert isinstance(self.events, Mailbox)
+        return self.events
 
     async def service_headers(self, client_id: str = "tokendealer") -> dict[str, str]:
-        """A service's bearer token, from the token dealer's client-credentials grant."""
-        return {"Authorization": f"Bearer {await self.tokendealer.service_token(client_id)}"}
-
-    def runner_headers(self, user_id: str, *scopes: str) -> dict[str, str]:
-        """A runner's bearer token, signed by the token dealer's key ring."""
-        token = self.tokendealer.runner_token(user_id, scopes or ("runner",))
-        return {"Authorization": f"Bearer {token}"}
+        """A service's bearer token (the token dealer's own unless another is named)."""
+        return await super().service_headers(client_id)
 
     async def sign_up(
         self, email: str, password: str = PASSWORD, name: str = "Ada Runner"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
@@ -20,6 +20,36 @@ T = TypeVar("T")
 S = TypeVar("S", bound="ServiceSettings")
 
 
+class Components:
+    """A service's own objects (a key ring, a password hasher...), one per type.
+
+    Keyed by type rather than by name, so that ``components.get(KeyRing)`` is
+    a ``KeyRing`` to mypy: no string key to mistype, no cast at the call site.
+    A service adds them in a start-up hook and reads them through typed
+    accessors in its ``dependencies.py``.
+    """
+
+    def __init__(self) -> None:
+        self._by_type: dict[type[object], object] = {}
+
+    def add(self, component: object) -> None:
+        """Hold ``component`` under its own class; a second one of the same class is a bug."""
+        cls = type(component)
+        if cls in self._by_type:
+            raise ValueError(f"the runtime already holds a {cls.__name__}")
+        self._by_type[cls] = component
+
+    def get(self, cls: type[T]) -> T:
+        """The component of class ``cls``; a KeyError names it when no start-up hook added it."""
+        component = self._by_type.get(cls)
+        if not isinstance(component, cls):
+            raise KeyError(f"the runtime holds no {cls.__name__} (added by a start-up hook?)")
+        return component
+
+    def __contains__(self, cls: object) -> bool:
+        return cls in self._by_type
+
+
 @dataclass
 class Runtime:
     """Everything a service holds open while it runs. Built only by the lifespan."""
@@ -33,21 +63,14 @@ class Runtime:
     relay: OutboxRelay | None = None
     #: Tokens revoked before their expiry; checked by the bearer dependencies.
     revocations: RevocationList | None = None
-    #: Service-specific objects (a key ring, a mail transport...), set in startup hooks.
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: The service's own objects (a key ring, a mail transport...), added by start-up hooks.
+    components: Components = field(default_factory=Components)
 
     def settings_as(self, cls: type[S]) -> S:
         """The settings as the service's own class (its own fields typed)."""
         if not isinstance(self.settings, cls):
             raise TypeError(f"the runtime's settings are not {cls.__name__}")
         return self.settings
-
-    def component(self, key: str, cls: type[T]) -> T:
-        """A service-specific object set at start-up, checked to be what the caller expects."""
-        value = self.extras[key]
-        if not isinstance(value, cls):
-            raise TypeError(f"runtime extra {key!r} is not a {cls.__name__}")
-        return value
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -18,8 +18,6 @@ from runnerly_strava.settings import StravaSettings
 from runnerly_strava.strava.client import StravaClient
 from runnerly_strava.strava.ratelimit import RateLimiter
 
-COMPONENTS = "strava"
-
 
 @dataclass(frozen=True)
 class Components:
@@ -39,7 +37,7 @@ def settings_of(runtime: Runtime) -> StravaSettings:
 
 def components_of(runtime: Runtime) -> Components:
     """The process's cipher, clients and metrics."""
-    return runtime.component(COMPONENTS, Components)
+    return runtime.components.get(Components)
 
 
 async def open_components(runtime: Runtime) -> None:
@@ -66,10 +64,11 @@ async def open_components(runtime: Runtime) -> None:
         client_id=settings.strava_client_id,
         client_secret=secret.get_secret_value() if secret is not None else "",
     )
-    runtime.extras[COMPONENTS] = Components(
+    components = Components(
         cipher=TokenCipher(settings.token_encryption_key),
         strava=strava,
         strava_http=strava_http,
         runs=RunsClient(runtime.http, settings.runs_url),
         metrics=SyncMetrics(runtime.registry),
     )
+    runtime.components.add(components)

@@ -11,9 +11,6 @@ from runnerly_tokendealer.keys.service import KeyRing
 from runnerly_tokendealer.settings import TokenDealerSettings
 from runnerly_tokendealer.tokens.service import TokenService
 
-KEYRING = "keyring"
-TOKEN_SERVICE = "token_service"  # noqa: S105  # a dictionary key, not a secret
-
 
 def settings_of(runtime: Runtime) -> TokenDealerSettings:
     """The runtime's settings, as the token dealer's own class."""
@@ -22,7 +19,7 @@ def settings_of(runtime: Runtime) -> TokenDealerSettings:
 
 def keyring_of(runtime: Runtime) -> KeyRing:
     """The process's key ring."""
-    return runtime.component(KEYRING, KeyRing)
+    return runtime.components.get(KeyRing)
 
 
 async def _keyring(runtime: RuntimeDep) -> KeyRing:
@@ -31,7 +28,7 @@ async def _keyring(runtime: RuntimeDep) -> KeyRing:
 
 def token_service_of(runtime: Runtime) -> TokenService:
     """The process's token service (its grants)."""
-    return runtime.component(TOKEN_SERVICE, TokenService)
+    return runtime.components.get(TokenService)
 
 
 KeyRingDep = Annotated[KeyRing, Depends(_keyring)]

@@ -12,7 +12,7 @@ from runnerly_kit.columns import utcnow
 from runnerly_kit.logs import get_logger
 from runnerly_kit.runtime import Runtime
 from runnerly_tokendealer import __version__
-from runnerly_tokendealer.dependencies import KEYRING, TOKEN_SERVICE, keyring_of, settings_of
+from runnerly_tokendealer.dependencies import keyring_of, settings_of
 from runnerly_tokendealer.keys.endpoints import router as keys_router
 from runnerly_tokendealer.keys.service import KeyRing
 from runnerly_tokendealer.logins.service import CHECK_SCOPE, PasswordGrant
@@ -33,9 +33,9 @@ def _load_keyring(clock: Clock) -> Hook:
     async def load(runtime: Runtime) -> None:
         keyring = KeyRing(settings_of(runtime))
         await keyring.maintain(runtime.db, utcnow())
-        runtime.extras[KEYRING] = keyring
-        runtime.extras[TOKEN_SERVICE] = TokenService(
-            [ClientCredentialsGrant(), RefreshTokenGrant(), PasswordGrant(clock)]
+        runtime.components.add(keyring)
+        runtime.components.add(
+            TokenService([ClientCredentialsGrant(), RefreshTokenGrant(), PasswordGrant(clock)])
         )
 
     return load

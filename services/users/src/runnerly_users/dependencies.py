@@ -1,19 +1,33 @@
-"""Typed access to the users service's own runtime objects."""
+"""The request Context every feature's rules take, and typed access to the runtime objects."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_kit.columns import utcnow
 from runnerly_kit.runtime import Runtime, RuntimeDep
 from runnerly_kit.sessions import ReadSessionDep, SessionDep
-from runnerly_users.accounts.service import Context
 from runnerly_users.credentials import Passwords
 from runnerly_users.settings import UsersSettings
 
-PASSWORDS = "passwords"
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rules of every feature use: the request's transaction, settings, hasher, the time.
+
+    Here, not in a feature, because every feature's service takes it and the
+    request handler builds it: the handler owns the transaction.
+    """
+
+    session: AsyncSession
+    settings: UsersSettings
+    passwords: Passwords
+    now: datetime
 
 
 def settings_of(runtime: Runtime) -> UsersSettings:
@@ -23,7 +37,7 @@ def settings_of(runtime: Runtime) -> UsersSettings:
 
 def passwords_of(runtime: Runtime) -> Passwords:
     """The process's password hasher."""
-    return runtime.component(PASSWORDS, Passwords)
+    return runtime.components.get(Passwords)
 
 
 async def _write_context(session: SessionDep, runtime: RuntimeDep) -> Context:

@@ -13,7 +13,7 @@ from runnerly_users import __version__
 from runnerly_users.accounts.endpoints import router as accounts_router
 from runnerly_users.admin.endpoints import router as admin_router
 from runnerly_users.credentials import Passwords, common_passwords
-from runnerly_users.dependencies import PASSWORDS, settings_of
+from runnerly_users.dependencies import settings_of
 from runnerly_users.passwords.endpoints import router as passwords_router
 from runnerly_users.profiles.endpoints import router as profiles_router
 from runnerly_users.settings import UsersSettings
@@ -21,7 +21,7 @@ from runnerly_users.settings import UsersSettings
 
 async def _load_passwords(runtime: Runtime) -> None:
     # Built off the event loop: it hashes once (the dummy hash) and reads the list.
-    runtime.extras[PASSWORDS] = await asyncio.to_thread(Passwords, settings_of(runtime))
+    runtime.components.add(await asyncio.to_thread(Passwords, settings_of(runtime)))
     await asyncio.to_thread(common_passwords)
 
 

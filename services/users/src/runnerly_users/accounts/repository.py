@@ -1,4 +1,5 @@
-"""SQL of accounts and one-time tokens (the other features use it too)."""
+"""SQL of accounts and one-time tokens; only the accounts service imports it (the other
+features read and change accounts through that service)."""
 
 from __future__ import annotations
 

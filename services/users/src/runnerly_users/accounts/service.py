@@ -1,4 +1,4 @@
-"""Sign-up, activation and the credentials check.
+"""Sign-up, activation, the credentials check, and the door to accounts for other features.
 
 No answer tells a caller whether an email has an account: sign-up and resend
 answer the same 202 either way (what differs is the email sent to the
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_contracts.users import UserActivated, UserRegistered
 from runnerly_kit.auth import RUNNER_SCOPE
@@ -22,7 +21,8 @@ from runnerly_kit.db import Database
 from runnerly_kit.errors import BadRequest, Forbidden
 from runnerly_users import outbox
 from runnerly_users.accounts import repository
-from runnerly_users.credentials import Passwords, check_password
+from runnerly_users.credentials import check_password
+from runnerly_users.dependencies import Context
 from runnerly_users.emails import normalise_email
 from runnerly_users.models import OneTimeToken, User
 from runnerly_users.one_time import Purpose, hash_token, new_token
@@ -31,14 +31,19 @@ from runnerly_users.settings import UsersSettings
 ADMIN_SCOPE = "admin"
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What the account rules use: the request's transaction, settings, hasher, the time."""
+async def find_account(context: Context, user_id: str) -> User | None:
+    """The account with this id (the other features read accounts through here)."""
+    return await repository.find_by_id(context.session, user_id)
 
-    session: AsyncSession
-    settings: UsersSettings
-    passwords: Passwords
-    now: datetime
+
+async def find_account_by_email(context: Context, email: str) -> User | None:
+    """The account with this (normalised) email."""
+    return await repository.find_by_email(context.session, email)
+
+
+async def erase_account(context: Context, user_id: str) -> None:
+    """Delete the account and its one-time tokens, in the request's transaction."""
+    await repository.delete_user(context.session, user_id)
 
 
 def is_admin(settings: UsersSettings, user: User) -> bool:

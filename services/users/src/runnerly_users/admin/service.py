@@ -5,10 +5,10 @@ from __future__ import annotations
 from runnerly_contracts.users import UserDeactivated
 from runnerly_kit.errors import NotFound
 from runnerly_users import outbox
-from runnerly_users.accounts import repository as accounts
-from runnerly_users.accounts.service import Context, is_admin
+from runnerly_users.accounts.service import find_account, is_admin
 from runnerly_users.admin import repository
 from runnerly_users.admin.schemas import RunnerPage, RunnerSummary
+from runnerly_users.dependencies import Context
 from runnerly_users.models import User
 
 
@@ -36,7 +36,7 @@ async def list_runners(context: Context, cursor: str | None, limit: int) -> Runn
 
 async def deactivate(context: Context, runner_id: str) -> RunnerSummary:
     """Stop an account from logging in; its data stays."""
-    user = await accounts.find_by_id(context.session, runner_id)
+    user = await find_account(context, runner_id)
     if user is None:
         raise NotFound("No such runner.")
     if user.deactivated_at is None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from runnerly_contracts.users import PasswordReset
 from runnerly_users import outbox
-from runnerly_users.accounts import repository
-from runnerly_users.accounts.service import Context, issue_token, redeem_token
+from runnerly_users.accounts.service import find_account_by_email, issue_token, redeem_token
 from runnerly_users.credentials import check_password
+from runnerly_users.dependencies import Context
 from runnerly_users.one_time import Purpose
 
 
 async def request_reset(context: Context, email: str) -> None:
     """Mail a reset link if the address has an account; otherwise do nothing, silently."""
-    user = await repository.find_by_email(context.session, email)
+    user = await find_account_by_email(context, email)
     if user is None:
         return
     settings = context.settings

@@ -10,8 +10,9 @@ from typing import Any
 from runnerly_contracts.users import ProfileUpdated, UserDeleted
 from runnerly_kit.errors import Conflict, InvalidInput, NotFound
 from runnerly_users import outbox
-from runnerly_users.accounts import repository
-from runnerly_users.accounts.service import Context, issue_token, redeem_token
+from runnerly_users.accounts import service as accounts
+from runnerly_users.accounts.service import issue_token, redeem_token
+from runnerly_users.dependencies import Context
 from runnerly_users.models import User
 from runnerly_users.one_time import Purpose
 from runnerly_users.profiles.schemas import EmailPreferences, Home, Profile, ProfileChange
@@ -60,7 +61,7 @@ def as_profile(user: User) -> Profile:
 
 async def get_account(context: Context, runner_id: str) -> User:
     """The runner's account; 404 when it is gone (deleted, with a token still valid)."""
-    user = await repository.find_by_id(context.session, runner_id)
+    user = await accounts.find_account(context, runner_id)
     if user is None:
         raise NotFound("No such runner.")
     return user
@@ -128,7 +129,7 @@ async def confirm_email_change(context: Context, token: str) -> None:
     """Switch the account to the confirmed address, if no other account has it meanwhile."""
     row, user = await redeem_token(context, token, Purpose.email_change)
     assert row.new_email is not None
-    other = await repository.find_by_email(context.session, row.new_email)
+    other = await accounts.find_account_by_email(context, row.new_email)
     if other is not None and other.id != user.id:
         raise Conflict("Another account uses this email address.", code="email_taken")
     user.email = row.new_email
@@ -139,5 +140,5 @@ async def confirm_email_change(context: Context, token: str) -> None:
 async def delete_account(context: Context, runner_id: str) -> None:
     """Delete the runner's data here and tell every service to forget them."""
     await get_account(context, runner_id)
-    await repository.delete_user(context.session, runner_id)
+    await accounts.erase_account(context, runner_id)
     outbox.publish(context.session, UserDeleted(user_id=runner_id), runner_id)
