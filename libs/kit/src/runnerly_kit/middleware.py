@@ -108,9 +108,21 @@ class RequestContextMiddleware:
         if self.shutdown.draining and scope["path"] not in _QUIET_PATHS:
             # Reached the app after SIGTERM (its connection was accepted before the
             # listening socket closed): send the caller elsewhere.
+            await _drain(receive)
             await error_response(shutting_down())(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+async def _drain(receive: Receive) -> None:
+    # Read what the caller is still sending before answering: a client in the
+    # middle of an upload reads no answer until its body is sent, and the
+    # connection closed under it would be a reset instead of a 503 (seen with
+    # bench/shutdown_drill.py). uvicorn's grace period bounds how long this takes.
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 async def _answer_cut_request(
