@@ -93,8 +93,11 @@ def _cpu_seconds(top: psutil.Process) -> float:
     return total
 
 
-def _one_run(env: dict[str, str], idle: float, *, fresh: bool) -> Run:
-    started = time.monotonic()
+def start_system(env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str]]:
+    """``runnerly up`` in a session of its own, once its "Runnerly is up." table is out.
+
+    Returns the launcher and the lines it has printed so far (more arrive as it runs).
+    """
     launcher = subprocess.Popen(
         [str(RUNNERLY), "up"],
         env=env,
@@ -113,11 +116,18 @@ def _one_run(env: dict[str, str], idle: float, *, fresh: bool) -> Run:
             if line.startswith("Runnerly is up."):
                 ready.set()
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout=180):
+        os.killpg(launcher.pid, signal.SIGKILL)
+        launcher.wait()
+        raise RuntimeError("never ready:\n" + "".join(lines))
+    return launcher, lines
+
+
+def _one_run(env: dict[str, str], idle: float, *, fresh: bool) -> Run:
+    started = time.monotonic()
+    launcher, _ = start_system(env)
     try:
-        if not ready.wait(timeout=180):
-            raise RuntimeError("never ready:\n" + "".join(lines))
         run = Run(fresh, round(time.monotonic() - started, 2))
         run.cpu_seconds_to_ready = round(_cpu_seconds(psutil.Process(launcher.pid)), 2)
         run.load_average = round(os.getloadavg()[0], 1)
@@ -134,7 +144,6 @@ def _one_run(env: dict[str, str], idle: float, *, fresh: bool) -> Run:
         if launcher.poll() is None:
             os.killpg(launcher.pid, signal.SIGKILL)
             launcher.wait()
-        reader.join(timeout=5)
     return run
 
 

@@ -35,8 +35,8 @@ from typing import Any
 import httpx
 import psutil
 
-from bench.launcher_bench import _environment
-from bench.shutdown_drill import _runner_token, _start
+from bench.launcher_bench import _environment, start_system
+from bench.shutdown_drill import _runner_token
 from runnerly_launcher.config import port_variable
 
 
@@ -186,7 +186,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="runnerly-drill-") as folder:
         data_dir = Path(folder) / "var"
         env = _environment(data_dir)
-        launcher, _ = _start(env)
+        launcher, _ = start_system(env)
         try:
             users = f"http://127.0.0.1:{env[port_variable('users')]}"
             runs = f"http://127.0.0.1:{env[port_variable('runs')]}"

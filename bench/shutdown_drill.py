@@ -27,43 +27,17 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
-from bench.launcher_bench import RUNNERLY, _environment
+from bench.launcher_bench import RUNNERLY, _environment, start_system
 from runnerly_launcher.config import port_variable
 from runnerly_runs.testing.samples import synthetic_run, to_gpx
 
 PASSWORD = "a long and quiet morning run"
-
-
-def _start(env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str]]:
-    launcher = subprocess.Popen(
-        [str(RUNNERLY), "up"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    ready, lines = threading.Event(), []
-
-    def read() -> None:
-        assert launcher.stdout is not None
-        for line in launcher.stdout:
-            lines.append(line)
-            if line.startswith("Runnerly is up."):
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(timeout=180):
-        os.killpg(launcher.pid, signal.SIGKILL)
-        raise RuntimeError("never ready:\n" + "".join(lines))
-    return launcher, lines
 
 
 def _runnerly(env: dict[str, str], *args: str, stdin: str = "") -> str:
@@ -178,7 +152,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="runnerly-drill-") as folder:
         data_dir = Path(folder) / "var"
         env = _environment(data_dir)
-        launcher, lines = _start(env)
+        launcher, lines = start_system(env)
         try:
             users = f"http://127.0.0.1:{env[port_variable('users')]}"
             runs = f"http://127.0.0.1:{env[port_variable('runs')]}"

@@ -293,8 +293,11 @@ def _header_value(text: str) -> str:
     return " ".join(text.split())[:_HEADER_LINE_LIMIT]
 
 
-class NatsSubscription:
-    """A pull subscription on a durable consumer; stale after a reconnection."""
+class _Pull:
+    """A pull subscription on a consumer, stale once the connection has been re-made."""
+
+    #: Why a stale subscription must be made again (the server may have lost the consumer).
+    stale_reason = "reconnected to NATS; subscribe again"
 
     def __init__(
         self, broker: NatsBroker, sub: JetStreamContext.PullSubscription, consumer: str
@@ -304,17 +307,25 @@ class NatsSubscription:
         self._consumer = consumer
         self._generation = broker.generation
 
-    async def fetch(self, max_messages: int, *, max_wait: float) -> Sequence[Delivery]:
-        """Up to ``max_messages`` deliveries; none after ``max_wait`` seconds."""
+    async def _messages(self, max_messages: int, max_wait: float) -> list[Msg]:
         if self._generation != self._broker.generation:
-            # The server may have restarted without the consumer: let the caller re-bind.
-            raise BrokerUnavailable("reconnected to NATS; subscribe again")
+            raise BrokerUnavailable(self.stale_reason)
         try:
-            messages = await self._sub.fetch(max_messages, timeout=max_wait)
-        except nats.errors.TimeoutError:
+            return await self._sub.fetch(max_messages, timeout=max_wait)
+        except TimeoutError:
+            # nats-py raises its own TimeoutError or asyncio's, depending on where the wait
+            # ran out; either way nothing arrived (a lost server shows in the generation).
             return []
         except _BROKER_ERRORS as exc:
-            raise BrokerUnavailable(f"fetch failed: {exc}") from exc
+            raise BrokerUnavailable(f"fetch failed: {type(exc).__name__}: {exc}") from exc
+
+
+class NatsSubscription(_Pull):
+    """A pull subscription on a durable consumer; stale after a reconnection."""
+
+    async def fetch(self, max_messages: int, *, max_wait: float) -> Sequence[Delivery]:
+        """Up to ``max_messages`` deliveries; none after ``max_wait`` seconds."""
+        messages = await self._messages(max_messages, max_wait)
         return [NatsDelivery(self._broker, msg, self._consumer) for msg in messages]
 
     async def close(self) -> None:
@@ -323,30 +334,14 @@ class NatsSubscription:
             await self._sub.unsubscribe()
 
 
-class NatsWatch:
+class NatsWatch(_Pull):
     """A pull subscription on an ephemeral consumer; lost after a reconnection."""
 
-    def __init__(
-        self, broker: NatsBroker, sub: JetStreamContext.PullSubscription, consumer: str
-    ) -> None:
-        self._broker = broker
-        self._sub = sub
-        self._consumer = consumer
-        self._generation = broker.generation
+    stale_reason = "reconnected to NATS; watch again"
 
     async def fetch(self, max_messages: int, *, max_wait: float) -> Sequence[Watched]:
         """Up to ``max_messages`` events in stream order; none after ``max_wait`` seconds."""
-        if self._generation != self._broker.generation:
-            # A restarted server has no memory of the ephemeral consumer: watch again.
-            raise BrokerUnavailable("reconnected to NATS; watch again")
-        try:
-            messages = await self._sub.fetch(max_messages, timeout=max_wait)
-        except TimeoutError:
-            # nats-py raises its own TimeoutError or asyncio's, depending on where the wait
-            # ran out; either way nothing arrived (a lost server shows in the generation).
-            return []
-        except _BROKER_ERRORS as exc:
-            raise BrokerUnavailable(f"watch failed: {type(exc).__name__}: {exc}") from exc
+        messages = await self._messages(max_messages, max_wait)
         return [Watched(msg.data, msg.metadata.timestamp) for msg in messages]
 
     async def close(self) -> None:
