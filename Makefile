@@ -12,9 +12,10 @@ up: $(UV)                      ## start the whole system on this machine (Ctrl-C
 	$(UV) sync --quiet
 	exec ./runnerly up             # exec: no uv or shell process stays beside the launcher
 
-# In parallel, one worker per core: each worker has its own NATS server, ports
-# and databases (the kit's pytest plugin), so workers never share state.
-PYTEST_WORKERS ?= auto
+# In parallel: each worker has its own NATS server, ports and databases (the
+# kit's pytest plugin), so workers never share state. Two workers per core:
+# much of a test's time is spent waiting on its servers, not computing.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 
 test: $(UV)                    ## run the whole test suite
 	$(UV) run pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
