@@ -51,6 +51,7 @@ from runnerly_kit.events.broker import (
 from runnerly_kit.events.tables import applied_events_table as applied
 from runnerly_kit.events.types import Envelope, EventData
 from runnerly_kit.logs import get_logger
+from runnerly_kit.tasks import cancel_and_wait
 from runnerly_kit.tracing import extract, tracer
 
 E = TypeVar("E", bound=EventData)
@@ -156,10 +157,7 @@ class Consumer:
         # asyncio.wait (not wait_for, which can swallow a cancellation on 3.11)
         # waits for the task without cancelling it.
         await asyncio.wait([self._task], timeout=grace)
-        if not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     async def _run(self, broker: Broker) -> None:
         subscription: Subscription | None = None

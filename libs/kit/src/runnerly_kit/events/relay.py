@@ -29,6 +29,7 @@ from runnerly_kit.events.outbox import register_relay, unregister_relay
 from runnerly_kit.events.tables import outbox_table as outbox
 from runnerly_kit.events.types import Envelope
 from runnerly_kit.logs import get_logger
+from runnerly_kit.tasks import cancel_and_wait
 
 _log = get_logger("runnerly.events.relay")
 
@@ -98,9 +99,7 @@ class OutboxRelay:
             # slow broker must not eat the whole flush.
             done, _ = await asyncio.wait([self._task], timeout=flush_timeout / 2)
             if not done:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
+                await cancel_and_wait(self._task)
         flushed = 0
         try:
             async with asyncio.timeout_at(max(deadline, loop.time() + flush_timeout / 2)):

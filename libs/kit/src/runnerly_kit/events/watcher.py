@@ -14,7 +14,6 @@ re-watch are seen twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from pydantic import ValidationError
 from runnerly_kit.events.broker import Broker, BrokerUnavailable, Watch, backoff_delay
 from runnerly_kit.events.types import Envelope
 from runnerly_kit.logs import get_logger
+from runnerly_kit.tasks import cancel_and_wait
 
 _log = get_logger("runnerly.events.watcher")
 # Re-watching from slightly before the last event seen covers events stored in
@@ -71,9 +71,7 @@ class EventWatcher:
         """Stop watching and close the watch."""
         if self._task is None:
             return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await cancel_and_wait(self._task)
         self._task = None
 
     def _since(self) -> datetime:
