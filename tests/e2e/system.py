@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import text
 
+from runnerly_kit.db import Database
 from runnerly_kit.migrations import migrate_service
 from runnerly_kit.settings import Environment
 from runnerly_kit.testing.ports import free_port
@@ -287,3 +289,20 @@ def _strava_settings(
         retry_base_seconds=0.05,
         retry_cap_seconds=0.5,
     )
+
+
+async def rows_about(system: System, service: str, tables: tuple[str, ...], runner: str) -> int:
+    """How many rows of ``tables`` in the service's own database mention the runner."""
+    database = Database(system.databases[service])
+    try:
+        async with database.transaction(write=False) as session:
+            total = 0
+            for table in tables:
+                count = await session.scalar(
+                    text(f"SELECT count(*) FROM {table} WHERE runner_id = :runner"),
+                    {"runner": runner},
+                )
+                total += int(count or 0)
+    finally:
+        await database.dispose()
+    return total

@@ -8,12 +8,10 @@ cache, as a service that already served the runner does.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
-from runnerly_kit.db import Database
 from runnerly_kit.testing.waiting import eventually
 
-from .system import System
+from .system import System, rows_about
 
 pytestmark = pytest.mark.slow
 
@@ -61,24 +59,8 @@ async def _writes_are_refused(system: System, runner_id: str, token: str) -> Non
     run = await system.http.post(f"{system.runs}/v1/runs", json=A_RUN, headers=_bearer(token))
     connect = await system.http.post(f"{system.strava}/v1/strava/connect", headers=_bearer(token))
     assert (run.status_code, connect.status_code) == (401, 401), (run.text, connect.text)
-    assert await _rows_about(system, "runs", ("runs", "run_sources"), runner_id) == 0
-    assert await _rows_about(system, "strava", ("strava_links", "oauth_states"), runner_id) == 0
-
-
-async def _rows_about(system: System, service: str, tables: tuple[str, ...], runner: str) -> int:
-    database = Database(system.databases[service])
-    try:
-        async with database.transaction(write=False) as session:
-            total = 0
-            for table in tables:
-                count = await session.scalar(
-                    text(f"SELECT count(*) FROM {table} WHERE runner_id = :runner"),
-                    {"runner": runner},
-                )
-                total += int(count or 0)
-    finally:
-        await database.dispose()
-    return total
+    assert await rows_about(system, "runs", ("runs", "run_sources"), runner_id) == 0
+    assert await rows_about(system, "strava", ("strava_links", "oauth_states"), runner_id) == 0
 
 
 async def _login(system: System, email: str) -> dict[str, str]:

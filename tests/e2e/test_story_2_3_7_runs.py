@@ -33,7 +33,14 @@ from runnerly_kit.testing.waiting import eventually
 from runnerly_runs.testing.samples import synthetic_run, to_fit, to_gpx, to_tcx
 from runnerly_runs.tracks.model import Track
 
-from .system import ADMIN_EMAIL, DASHBOARD_URL, RATE_WINDOW_SECONDS, LoggedIn, System
+from .system import (
+    ADMIN_EMAIL,
+    DASHBOARD_URL,
+    RATE_WINDOW_SECONDS,
+    LoggedIn,
+    System,
+    rows_about,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -201,23 +208,6 @@ async def job_statuses(system: System, runner: str) -> list[str]:
             return list(rows)
     finally:
         await database.dispose()
-
-
-async def rows_about(system: System, service: str, tables: tuple[str, ...], runner: str) -> int:
-    """How many rows of ``tables`` in the service's own database mention the runner."""
-    database = Database(system.databases[service])
-    try:
-        async with database.transaction(write=False) as session:
-            total = 0
-            for table in tables:
-                count = await session.scalar(
-                    text(f"SELECT count(*) FROM {table} WHERE runner_id = :runner"),
-                    {"runner": runner},
-                )
-                total += int(count or 0)
-    finally:
-        await database.dispose()
-    return total
 
 
 RUNS_TABLES = ("runs", "run_sources", "best_efforts")
