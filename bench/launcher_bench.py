@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,8 @@ class Run:
         return sum(v for k, v in self.rss_mib.items() if kind is None or k.startswith(kind))
 
 
-def _environment(data_dir: Path) -> dict[str, str]:
+def system_environment(data_dir: Path) -> dict[str, str]:
+    """This environment, with a data folder and free ports of its own for every part."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
     env["RUNNERLY_DATA_DIR"] = str(data_dir)
     ports = {"RUNNERLY_NATS_PORT", "RUNNERLY_SMTP_PORT"}
@@ -124,10 +126,26 @@ def start_system(env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str]]
     return launcher, lines
 
 
+@contextlib.contextmanager
+def running_system(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    """:func:`start_system`, and whatever happens inside, no process left behind after."""
+    launcher, lines = start_system(env)
+    try:
+        yield launcher, lines
+    finally:
+        if launcher.poll() is None:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.wait()
+
+
+def service_url(env: dict[str, str], service: str) -> str:
+    """The base URL of ``service`` in a system started with ``env``."""
+    return f"http://127.0.0.1:{env[port_variable(service)]}"
+
+
 def _one_run(env: dict[str, str], idle: float, *, fresh: bool) -> Run:
     started = time.monotonic()
-    launcher, _ = start_system(env)
-    try:
+    with running_system(env) as (launcher, _):
         run = Run(fresh, round(time.monotonic() - started, 2))
         run.cpu_seconds_to_ready = round(_cpu_seconds(psutil.Process(launcher.pid)), 2)
         run.load_average = round(os.getloadavg()[0], 1)
@@ -140,10 +158,6 @@ def _one_run(env: dict[str, str], idle: float, *, fresh: bool) -> Run:
         os.killpg(launcher.pid, signal.SIGINT)
         run.exit_code = launcher.wait(timeout=120)
         run.seconds_to_stop = round(time.monotonic() - stopping, 2)
-    finally:
-        if launcher.poll() is None:
-            os.killpg(launcher.pid, signal.SIGKILL)
-            launcher.wait()
     return run
 
 
@@ -154,7 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="runnerly-bench-") as folder:
-        env = _environment(Path(folder) / "var")
+        env = system_environment(Path(folder) / "var")
         runs.extend(_one_run(env, args.idle, fresh=index == 0) for index in range(args.runs))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "launcher.json").write_text(

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,9 +34,8 @@ from typing import Any
 import httpx
 import psutil
 
-from bench.launcher_bench import _environment, start_system
-from bench.shutdown_drill import _runner_token
-from runnerly_launcher.config import port_variable
+from bench.launcher_bench import running_system, service_url, system_environment
+from bench.shutdown_drill import outbox_unpublished, runner_token
 
 
 @dataclass
@@ -89,13 +87,6 @@ async def _get(url: str) -> httpx.Response | None:
             return await http.get(url)
     except httpx.TransportError:
         return None
-
-
-def _outbox_pending(database: Path) -> int:
-    with sqlite3.connect(database) as db:
-        return int(
-            db.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]
-        )
 
 
 def _corrupt(database: Path) -> None:
@@ -153,7 +144,7 @@ async def _drill(recipes: dict[str, Recipe], runs: str, token: str, database: Pa
                 "moving_time_s": 2400,
             },
         )
-    pending = _outbox_pending(database)
+    pending = outbox_unpublished(database)
     expect(
         created.status_code == 201 and pending >= 1,
         f"broker stopped: POST /v1/runs {created.status_code} {created.text[:80]}, "
@@ -164,7 +155,7 @@ async def _drill(recipes: dict[str, Recipe], runs: str, token: str, database: Pa
     broker = _spawn(recipes["broker"])
 
     async def published() -> bool:
-        return _outbox_pending(database) == 0
+        return outbox_unpublished(database) == 0
 
     await _until(published, "the outbox to be published once the broker is back")
     expect(True, "broker back: the outbox is empty (the event was published)")
@@ -185,21 +176,14 @@ async def _drill(recipes: dict[str, Recipe], runs: str, token: str, database: Pa
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="runnerly-drill-") as folder:
         data_dir = Path(folder) / "var"
-        env = _environment(data_dir)
-        launcher, _ = start_system(env)
-        try:
-            users = f"http://127.0.0.1:{env[port_variable('users')]}"
-            runs = f"http://127.0.0.1:{env[port_variable('runs')]}"
-            token = asyncio.run(_runner_token(env, users))
+        env = system_environment(data_dir)
+        with running_system(env) as (launcher, _):
+            token = asyncio.run(runner_token(env, service_url(env, "users")))
             recipes = _recipes(launcher)
             os.killpg(launcher.pid, signal.SIGINT)
             launcher.wait(timeout=120)
-        finally:
-            if launcher.poll() is None:
-                os.killpg(launcher.pid, signal.SIGKILL)
-                launcher.wait()
         database = next(data_dir.rglob("runs.db"))
-        lines = asyncio.run(_drill(recipes, runs, token, database))
+        lines = asyncio.run(_drill(recipes, service_url(env, "runs"), token, database))
     print("\n".join(lines))
     return 0 if lines[-1] == "PASS" else 1
 

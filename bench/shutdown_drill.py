@@ -33,8 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.launcher_bench import RUNNERLY, _environment, start_system
-from runnerly_launcher.config import port_variable
+from bench.launcher_bench import RUNNERLY, running_system, service_url, system_environment
 from runnerly_runs.testing.samples import synthetic_run, to_gpx
 
 PASSWORD = "a long and quiet morning run"
@@ -47,7 +46,7 @@ def _runnerly(env: dict[str, str], *args: str, stdin: str = "") -> str:
     return done.stdout
 
 
-async def _runner_token(env: dict[str, str], users: str) -> str:
+async def runner_token(env: dict[str, str], users: str) -> str:
     email = "drill@example.org"
     async with httpx.AsyncClient(timeout=60) as http:
         response = await http.post(
@@ -135,13 +134,19 @@ async def _drill(
         return await in_flight
 
 
+def outbox_unpublished(database: Path) -> int:
+    """How many events of a service's SQLite database wait in its outbox."""
+    with sqlite3.connect(database) as db:
+        row = db.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()
+    return int(row[0])
+
+
 def _database_check(data_dir: Path) -> tuple[int, int]:
     """Runs stored, and outbox rows not yet published, in the runs service's database."""
     path = next(data_dir.rglob("runs.db"))
     with sqlite3.connect(path) as db:
         stored = db.execute("SELECT count(*) FROM runs").fetchone()[0]
-        pending = db.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]
-    return int(stored), int(pending)
+    return int(stored), outbox_unpublished(path)
 
 
 def main() -> int:
@@ -151,18 +156,11 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="runnerly-drill-") as folder:
         data_dir = Path(folder) / "var"
-        env = _environment(data_dir)
-        launcher, lines = start_system(env)
-        try:
-            users = f"http://127.0.0.1:{env[port_variable('users')]}"
-            runs = f"http://127.0.0.1:{env[port_variable('runs')]}"
-            token = asyncio.run(_runner_token(env, users))
-            answers = asyncio.run(_drill(launcher, runs, token, args))
+        env = system_environment(data_dir)
+        with running_system(env) as (launcher, lines):
+            token = asyncio.run(runner_token(env, service_url(env, "users")))
+            answers = asyncio.run(_drill(launcher, service_url(env, "runs"), token, args))
             exit_code = launcher.wait(timeout=180)
-        finally:
-            if launcher.poll() is None:
-                os.killpg(launcher.pid, signal.SIGKILL)
-                launcher.wait()
         stored, pending = _database_check(data_dir)
     verdicts = [_answer(answer) for answer in answers]
     acknowledged = sum(1 for a in answers if isinstance(a, httpx.Response) and a.is_success)
