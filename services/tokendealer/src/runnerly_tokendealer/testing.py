@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +24,9 @@ import httpx
 from fastapi import FastAPI
 
 from runnerly_kit.columns import utcnow
-from runnerly_kit.migrations import migrate_service
 from runnerly_kit.runtime import Runtime
-from runnerly_kit.settings import Environment
-from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.plugin import TestDatabase
+from runnerly_kit.testing.stack import ServiceStack
 from runnerly_tokendealer.dependencies import keyring_of
 from runnerly_tokendealer.main import create_app
 from runnerly_tokendealer.manifest import MANIFEST
@@ -141,22 +140,23 @@ async def running_tokendealer(
     A ``clock`` setting is the throttle's clock (see :class:`ManualClock`).
     """
     clock = settings.pop("clock", utcnow)
-    database_url = f"sqlite+aiosqlite:///{data_dir / 'tokendealer.db'}"
-    await migrate_service(MANIFEST.migrations_dir, database_url)
-    port = settings.pop("port", None) or free_port()
+    database = TestDatabase("sqlite", f"sqlite+aiosqlite:///{data_dir / 'tokendealer.db'}")
+    port = settings.pop("port", None)
     values: dict[str, Any] = {
-        "environment": Environment.test,
-        "port": port,
-        "database_url": database_url,
-        "nats_url": nats_url,
         "clients": tuple(client.config() for client in clients),
         "key_encryption_secret": "test-key-encryption-secret-0123456789",
-        "client_secret": "tokendealer-own-test-secret-0123",
         **settings,
     }
-    tokendealer_settings = TokenDealerSettings(**values)
-    app = create_app(tokendealer_settings, clock=clock)
-    async with serve(app, port=port) as url:
+    async with ServiceStack.start(
+        functools.partial(create_app, clock=clock),
+        TokenDealerSettings,
+        MANIFEST,
+        database=database,
+        nats_url=nats_url,
+        settings=values,
+        port=port,
+        watch_events=None,
+    ) as stack:
         yield LocalTokenDealer(
-            url, tokendealer_settings, app, {client.client_id: client for client in clients}
+            stack.url, stack.settings, stack.app, {c.client_id: c for c in clients}
         )

@@ -14,10 +14,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from runnerly_kit.migrations import migrate_service
-from runnerly_kit.settings import Environment
-from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
+from runnerly_kit.testing.plugin import TestDatabase
+from runnerly_kit.testing.stack import ServiceStack
 from runnerly_runs.main import create_app
 from runnerly_runs.manifest import MANIFEST
 from runnerly_runs.settings import RunsSettings
@@ -37,23 +35,18 @@ async def running_runs(
     data_dir: Path, nats_url: str, tokendealer_url: str, **settings: Any
 ) -> AsyncIterator[LocalRuns]:
     """Migrate a runs database under ``data_dir`` (unless one is given) and serve the service."""
-    database_url = settings.pop("database_url", None) or (
-        f"sqlite+aiosqlite:///{data_dir / 'runs.db'}"
-    )
-    await migrate_service(
-        MANIFEST.migrations_dir, database_url, schema=settings.get("database_schema") or None
-    )
-    port = settings.pop("port", None) or free_port()
-    values: dict[str, Any] = {
-        "environment": Environment.test,
-        "port": port,
-        "database_url": database_url,
-        "nats_url": nats_url,
-        "tokendealer_url": tokendealer_url,
-        "client_secret": "runs-own-test-secret-0123456789",
-        **settings,
-    }
-    runs_settings = RunsSettings(**values)
-    app = create_app(runs_settings)
-    async with serve(app, port=port) as url:
-        yield LocalRuns(url, runs_settings, app)
+    url = settings.pop("database_url", None) or f"sqlite+aiosqlite:///{data_dir / 'runs.db'}"
+    backend = "sqlite" if url.startswith("sqlite") else "postgres"
+    database = TestDatabase(backend, url, settings.pop("database_schema", ""))
+    port = settings.pop("port", None)
+    async with ServiceStack.start(
+        create_app,
+        RunsSettings,
+        MANIFEST,
+        database=database,
+        nats_url=nats_url,
+        settings={"tokendealer_url": tokendealer_url, **settings},
+        port=port,
+        watch_events=None,
+    ) as stack:
+        yield LocalRuns(stack.url, stack.settings, stack.app)
