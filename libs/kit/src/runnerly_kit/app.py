@@ -37,7 +37,6 @@ from runnerly_kit.openapi import install_openapi
 from runnerly_kit.runtime import Runtime
 from runnerly_kit.settings import Environment, ServiceSettings
 from runnerly_kit.shutdown import Shutdown
-from runnerly_kit.startup import SettingsErrorsInOneLine
 from runnerly_kit.tracing import configure_tracing
 
 Hook = Callable[[Runtime], Coroutine[Any, Any, None]]
@@ -183,7 +182,6 @@ def create_app(settings: ServiceSettings, definition: ServiceDefinition) -> Fast
     )
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics, shutdown=shutdown)
-    app.add_middleware(SettingsErrorsInOneLine)
     # Routes are matched in order, at about 2 µs each (bench/RESULTS.md): the
     # service's own routes come before the probes that are called rarely.
     for router in definition.routers:

@@ -25,6 +25,7 @@ from runnerly_kit.http_errors import error_response
 from runnerly_kit.logs import get_logger
 from runnerly_kit.metrics import UNMATCHED_ROUTE, HttpMetrics
 from runnerly_kit.shutdown import Shutdown, shutting_down
+from runnerly_kit.startup import lifespan_with_one_line_refusals
 
 _log = get_logger("runnerly.request")
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -44,7 +45,7 @@ class RequestContextMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            await self._not_a_request(scope, receive, send)
             return
         caller_request_id, carrier = _read_headers(scope["headers"])
         request_id = accept_request_id(caller_request_id)
@@ -103,6 +104,12 @@ class RequestContextMiddleware:
                     )
                 structlog.contextvars.unbind_contextvars("request_id")
                 set_request_id(None)
+
+    async def _not_a_request(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan_with_one_line_refusals(self.app, scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.shutdown.draining and scope["path"] not in _QUIET_PATHS:

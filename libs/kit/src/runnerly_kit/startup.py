@@ -16,26 +16,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from runnerly_kit.settings import SettingsError
 
 
-class SettingsErrorsInOneLine:
-    """ASGI middleware: a start-up failed by a ``SettingsError`` is reported as its message."""
+async def lifespan_with_one_line_refusals(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Run the ``lifespan`` scope through ``app``; a start-up failed by a ``SettingsError``
+    is reported as its message.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    Called by the kit's request middleware for the lifespan scope only, so
+    requests pay nothing for it.
+    """
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
+    async def send_one_line(message: Message) -> None:
+        if message["type"] == "lifespan.startup.failed":
+            # Sent from inside the framework's ``except`` block: the error is the current one.
+            refusal = _settings_error(sys.exc_info()[1])
+            if refusal is not None:
+                message = {**message, "message": str(refusal)}
+        await send(message)
 
-        async def send_one_line(message: Message) -> None:
-            if message["type"] == "lifespan.startup.failed":
-                # Sent from inside the framework's ``except`` block: the error is the current one.
-                refusal = _settings_error(sys.exc_info()[1])
-                if refusal is not None:
-                    message = {**message, "message": str(refusal)}
-            await send(message)
-
-        await self.app(scope, receive, send_one_line)
+    await app(scope, receive, send_one_line)
 
 
 def _settings_error(error: BaseException | None) -> SettingsError | None:
