@@ -122,7 +122,8 @@ async def _drill(recipes: dict[str, Recipe], runs: str, token: str, database: Pa
         return (await probe("/readyz")).status_code == 200
 
     await _until(is_ready, "runs to become ready once the token dealer is up")
-    expect(True, f"token dealer up: /readyz {(await probe('/readyz')).text}")
+    ready = await probe("/readyz")
+    expect(ready.status_code == 200, f"token dealer up: /readyz {ready.text}")
 
     _stop(broker)
 
@@ -151,14 +152,19 @@ async def _drill(recipes: dict[str, Recipe], runs: str, token: str, database: Pa
         f"{pending} event(s) in the outbox",
     )
     health = await probe("/healthz")
-    expect(True, f"broker stopped: /healthz {health.text}")
+    details = health.json()["details"]
+    expect(
+        details["broker"] == "disconnected" and details["outbox_pending"] >= 1,
+        f"broker stopped: /healthz {health.text}",
+    )
     broker = _spawn(recipes["broker"])
 
     async def published() -> bool:
         return outbox_unpublished(database) == 0
 
     await _until(published, "the outbox to be published once the broker is back")
-    expect(True, "broker back: the outbox is empty (the event was published)")
+    left = outbox_unpublished(database)
+    expect(left == 0, f"broker back: {left} event(s) left in the outbox (all published)")
 
     _stop(service)
     _corrupt(database)
