@@ -1,14 +1,15 @@
 """Is it up? A service answers ``GET /readyz`` with 200; the broker greets with NATS ``INFO``,
 the mail server with SMTP ``220``.
 
-The probes speak just enough HTTP/1.1 over asyncio streams: an HTTP client
-library would be the biggest import of ``runnerly up``, which runs for hours.
+The probes use the standard library's HTTP client: an HTTP client package
+would be the biggest import of ``runnerly up``, which runs for hours.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.client
 import json
 import socket
 from dataclasses import dataclass
@@ -90,61 +91,31 @@ class HttpProbeError(Exception):
 
 async def http_get(base_url: str, path: str) -> tuple[int, Any]:
     """``GET base_url + path`` on a fresh connection; the status and the JSON body (or None)."""
+    # The standard library's client, on a thread: an HTTP client package would be
+    # the biggest import of ``runnerly up``, which runs for hours.
+    return await asyncio.to_thread(_get, base_url, path)
+
+
+def _get(base_url: str, path: str) -> tuple[int, Any]:
     split = urlsplit(base_url)
-    host, port = split.hostname or "127.0.0.1", split.port or 80
-    request = (
-        f"GET {split.path.rstrip('/')}{path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-        "Accept: application/json\r\nConnection: close\r\n\r\n"
+    connection = http.client.HTTPConnection(
+        split.hostname or "127.0.0.1", split.port or 80, timeout=PROBE_TIMEOUT_SECONDS
     )
-    writer: asyncio.StreamWriter | None = None
     try:
-        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
-            reader, writer = await asyncio.open_connection(host, port)
-            writer.write(request.encode("ascii"))
-            await writer.drain()
-            raw = await reader.read(_MAX_RESPONSE_BYTES)
-            while len(raw) < _MAX_RESPONSE_BYTES and (more := await reader.read(65536)):
-                raw += more
+        connection.request(
+            "GET", f"{split.path.rstrip('/')}{path}", headers={"Accept": "application/json"}
+        )
+        response = connection.getresponse()
+        body = response.read(_MAX_RESPONSE_BYTES)
+    except http.client.HTTPException as exc:
+        raise HttpProbeError("not an HTTP server") from exc
     finally:
-        if writer is not None:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
-    return _parse_response(raw)
-
-
-def _parse_response(raw: bytes) -> tuple[int, Any]:
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        raise HttpProbeError("not an HTTP server")
-    headers = {
-        name.strip().lower(): value.strip()
-        for name, _, value in (line.partition(":") for line in header_lines)
-    }
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        body = _dechunk(body)
+        connection.close()
     try:
         document = json.loads(body) if body else None
     except ValueError:
         document = None
-    return int(parts[1]), document
-
-
-def _dechunk(body: bytes) -> bytes:
-    chunks = []
-    while body:
-        size_line, _, rest = body.partition(b"\r\n")
-        try:
-            size = int(size_line.split(b";")[0], 16)
-        except ValueError:
-            break
-        if size == 0:
-            break
-        chunks.append(rest[:size])
-        body = rest[size + 2 :]
-    return b"".join(chunks)
+    return response.status, document
 
 
 async def check_service(name: str, base_url: str) -> Health:
