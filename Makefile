@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 .PHONY: up test test-fast lint format bench tools clean
 
 up: $(UV)                      ## start the whole system on this machine (Ctrl-C stops it)
-	$(UV) sync --quiet
+	$(UV) sync --quiet --compile-bytecode   # services start from bytecode, even where PYTHONDONTWRITEBYTECODE is set
 	exec ./runnerly up             # exec: no uv or shell process stays beside the launcher
 
 # In parallel: each worker has its own NATS server, ports and databases (the
