@@ -1,9 +1,10 @@
-"""The ``runnerly`` command: ``up``, ``status``, ``migrate``, ``mail`` and ``login``.
+"""The ``runnerly`` command: ``up``, ``status``, ``migrate``, ``mail``, ``login`` and ``demo``.
 
 Services are the ones installed in the ``runnerly.services`` entry-point group;
 ``up``, ``status`` and ``migrate`` work on all of them, or on those named on the
 command line. ``mail`` reads the messages the local SMTP sink caught;
-``login`` prints a runner's access token (the dashboard's job, until it exists).
+``login`` prints a runner's access token (to call the APIs by hand); ``demo`` makes
+an activated demo runner with a year of generated runs on the running system.
 Configuration comes from ``RUNNERLY_*`` variables (see :mod:`runnerly_launcher.config`).
 """
 
@@ -15,6 +16,7 @@ import getpass
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from runnerly_launcher import mailbox, mailview
 from runnerly_launcher.config import (
@@ -43,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             code: int = _mail(args, environ)
         elif args.command is _login:
             code = _login(args, environ)
+        elif args.command is _demo:
+            code = _demo(args, environ)
         else:
             config, endpoints = _load(args, environ)
             code = int(args.command(args, config, endpoints, environ))
@@ -129,7 +133,8 @@ def _mail(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     return 0
 
 
-def _login(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+def _cli_client(environ: Mapping[str, str]) -> tuple[LauncherConfig, str]:
+    """The configuration, and the ``runnerly-cli`` client's secret the launcher generated."""
     discovery = discover_services()
     config = load_config(discovery.manifests, environ)
     secrets_file = config.secrets_file
@@ -138,12 +143,39 @@ def _login(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     credentials = read_credentials(secrets_file)
     if CLI_CLIENT_ID not in credentials.client_secrets:
         raise LauncherError("this data folder predates `runnerly login`: restart `runnerly up`")
+    return config, credentials.client_secrets[CLI_CLIENT_ID]
+
+
+def _login(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    config, secret = _cli_client(environ)
     password = _read_password(args.password_stdin)
-    tokens = log_in(
-        config.tokendealer_url, credentials.client_secrets[CLI_CLIENT_ID], args.email, password
-    )
+    tokens = log_in(config.tokendealer_url, secret, args.email, password)
     sys.stderr.write(f"logged in: scope {tokens.scope!r}, expires in {tokens.expires_in} s\n")
     sys.stdout.write(f"{tokens.access_token}\n")
+    return 0
+
+
+def _demo(_args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    # Imported here: gpxpy and the generator are of no use to the other commands.
+    from runnerly_launcher import demo  # noqa: PLC0415
+
+    config, secret = _cli_client(environ)
+    urls = {endpoint.name: endpoint.url for endpoint in config.services}
+    missing = {"users", "runs"} - urls.keys()
+    if missing:
+        raise LauncherError(f"`runnerly demo` needs {', '.join(sorted(missing))}: not installed")
+    target = demo.Target(
+        users_url=urls["users"],
+        runs_url=urls["runs"],
+        tokendealer_url=config.tokendealer_url,
+        cli_secret=secret,
+        mail_dir=config.mail_dir,
+    )
+    # The machine's own date: the demo's year ends today, where the newcomer is.
+    today = datetime.now().astimezone().date()
+    last_day = demo.last_day(config.data_dir / "demo.json", today)
+    result = demo.run_demo(target, last_day, progress=sys.stderr)
+    sys.stdout.write(demo.render_result(result, urls.get("dashboard")))
     return 0
 
 
@@ -218,4 +250,14 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from standard input even when it is a terminal",
     )
     login.set_defaults(command=_login)
+
+    demo = commands.add_parser(
+        "demo",
+        help="create an activated demo runner with a year of generated runs, and print its login",
+        description="On the running system (`runnerly up`): sign up and activate the demo "
+        "runner (or log in, when it exists), then import a year of generated training, about "
+        "four runs a week with GPS tracks, as GPX files. Prints the email and password to log "
+        "in with. Running it again adds nothing.",
+    )
+    demo.set_defaults(command=_demo)
     return parser
