@@ -1,6 +1,7 @@
 """The whole system, for real, on loopback: NATS, the token dealer, users, the mailer, the SMTP
-sink, runs and strava — each service with its own database, wired as `runnerly up` wires them —
-and the local Strava server standing in for strava.com (the one third party).
+sink, runs, strava and the dashboard serving the built app (``web/dist``) — each service with its
+own database, wired as `runnerly up` wires them — and the local Strava server standing in for
+strava.com (the one third party). The emails' links point at this dashboard.
 """
 
 from __future__ import annotations
@@ -8,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from sqlalchemy import text
 
+from runnerly_dashboard.main import create_app as create_dashboard
+from runnerly_dashboard.manifest import MANIFEST as DASHBOARD
+from runnerly_dashboard.settings import DashboardSettings
 from runnerly_kit.db import Database
 from runnerly_kit.migrations import migrate_service
 from runnerly_kit.settings import Environment
@@ -43,13 +47,16 @@ from runnerly_users.main import create_app as create_users
 from runnerly_users.manifest import MANIFEST as USERS
 from runnerly_users.settings import UsersSettings
 
+ROOT = Path(__file__).resolve().parents[2]
+#: The app the dashboard serves: `npm run build` (make web) writes it.
+WEB_DIST = ROOT / "web" / "dist"
 DASHBOARD_SECRET = "dashboard-secret-for-the-e2e-tests"
+DASHBOARD_SESSION_KEY = "dashboard-session-encryption-key-for-the-e2e-tests"
 CLI_SECRET = "runnerly-cli-secret-for-the-e2e-tests"
 ADMIN_EMAIL = "coach@example.org"
 SERVICES = ("tokendealer", "users", "mailer", "runs", "strava")
 SECRETS = {name: f"{name}-secret-for-the-e2e-tests" for name in SERVICES}
 LINK = re.compile(r"https?://\S+?token=([A-Za-z0-9_\-]+)")
-DASHBOARD_URL = "http://dashboard.test"
 #: The strava service's own secrets (the launcher generates them: ``generated_secrets``).
 STRAVA_TOKEN_ENCRYPTION_KEY = "strava-token-encryption-key-for-the-e2e-tests"
 STRAVA_WEBHOOK_VERIFY_TOKEN = "strava-webhook-verify-token-for-the-e2e-tests"
@@ -86,6 +93,10 @@ class System:
     token_dealer: LocalTokenDealer
     #: The token dealer's throttle clock: it moves only when a test advances it.
     login_clock: ManualClock
+    #: The dashboard (the app and its BFF), where the emails' links point.
+    dashboard: str
+    #: Stops the runs service (the rest keeps running): for a screen whose service is down.
+    stop_runs: Callable[[], Awaitable[None]]
 
     async def mail_to(self, recipient: str, *, count: int = 1) -> mailbox.MailMessage:
         """The ``count``-th message the sink caught for ``recipient`` (waits for it)."""
@@ -174,10 +185,11 @@ def _clients() -> list[Client]:
 async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
     """Start every service and the local Strava on free ports; stop them all afterwards."""
     # The local Strava's port too: picked apart from the others, none can be handed out twice.
-    ports = _distinct_ports((*SERVICES, "smtp", "strava_fake"))
+    ports = _distinct_ports((*SERVICES, "dashboard", "smtp", "strava_fake"))
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    databases = {name: f"sqlite+aiosqlite:///{data / name}.db" for name in SERVICES}
-    for manifest in (USERS, MAILER, STRAVA):  # the token dealer and runs migrate their own
+    databases = {name: f"sqlite+aiosqlite:///{data / name}.db" for name in (*SERVICES, "dashboard")}
+    # The token dealer and runs migrate their own.
+    for manifest in (USERS, MAILER, STRAVA, DASHBOARD):
         await migrate_service(manifest.migrations_dir, databases[manifest.name])
     users = UsersSettings(
         environment=Environment.test,
@@ -186,7 +198,7 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
         port=ports["users"],
         database_url=databases["users"],
         client_secret=SECRETS["users"],
-        dashboard_url=DASHBOARD_URL,
+        dashboard_url=urls["dashboard"],
         admin_emails=frozenset({ADMIN_EMAIL}),
     )
     mailer = MailerSettings(
@@ -205,7 +217,10 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
     strava_fake = FakeStrava(window_seconds=RATE_WINDOW_SECONDS)
     strava_fake.url = urls["strava_fake"]
     login_clock = ManualClock()
+    # Runs on a stack of its own, which a test may close early (System.stop_runs).
+    runs_stack = contextlib.AsyncExitStack()
     async with (
+        runs_stack,
         serve(strava_fake.app, port=ports["strava_fake"]),
         running_sink(mail_dir, "127.0.0.1", ports["smtp"]),
         running_tokendealer(
@@ -219,33 +234,56 @@ async def running_system(data: Path, nats_url: str) -> AsyncIterator[System]:
         ) as token_dealer,
         serve(create_users(users), port=ports["users"]),
         serve(create_mailer(mailer), port=ports["mailer"]),
-        running_runs(
-            data,
-            nats_url,
-            urls["tokendealer"],
-            port=ports["runs"],
-            database_url=databases["runs"],
-            client_secret=SECRETS["runs"],
-        ),
+    ):
+        await runs_stack.enter_async_context(
+            running_runs(
+                data,
+                nats_url,
+                urls["tokendealer"],
+                port=ports["runs"],
+                database_url=databases["runs"],
+                client_secret=SECRETS["runs"],
+            )
+        )
+        async with _the_rest(ports, urls, databases, nats_url, strava_fake) as http:
+            yield System(
+                tokendealer=urls["tokendealer"],
+                users=urls["users"],
+                mailer=urls["mailer"],
+                mail_dir=mail_dir,
+                http=http,
+                databases=databases,
+                runs=urls["runs"],
+                strava=urls["strava"],
+                strava_fake=strava_fake,
+                token_dealer=token_dealer,
+                login_clock=login_clock,
+                dashboard=urls["dashboard"],
+                stop_runs=runs_stack.aclose,
+            )
+
+
+@contextlib.asynccontextmanager
+async def _the_rest(
+    ports: dict[str, int],
+    urls: dict[str, str],
+    databases: dict[str, str],
+    nats_url: str,
+    strava_fake: FakeStrava,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Strava and the dashboard, which call runs (started before them), and a test's client."""
+    async with (
         serve(
             create_strava(_strava_settings(ports, urls, databases, nats_url, strava_fake)),
             port=ports["strava"],
         ),
+        serve(
+            create_dashboard(_dashboard_settings(ports, urls, databases, nats_url)),
+            port=ports["dashboard"],
+        ),
         httpx.AsyncClient(timeout=60) as http,
     ):
-        yield System(
-            tokendealer=urls["tokendealer"],
-            users=urls["users"],
-            mailer=urls["mailer"],
-            mail_dir=mail_dir,
-            http=http,
-            databases=databases,
-            runs=urls["runs"],
-            strava=urls["strava"],
-            strava_fake=strava_fake,
-            token_dealer=token_dealer,
-            login_clock=login_clock,
-        )
+        yield http
 
 
 def _distinct_ports(names: tuple[str, ...]) -> dict[str, int]:
@@ -281,13 +319,35 @@ def _strava_settings(
         webhook_verify_token=STRAVA_WEBHOOK_VERIFY_TOKEN,
         runs_url=urls["runs"],
         public_url=urls["strava"],
-        dashboard_url=DASHBOARD_URL,
+        dashboard_url=urls["dashboard"],
         rate_limit_window_seconds=RATE_WINDOW_SECONDS,
         # The worker is woken by each commit that queues a job; a short poll and short
         # retries keep a retried job (after a 401 or a 429) from waiting long in a test.
         poll_seconds=0.2,
         retry_base_seconds=0.05,
         retry_cap_seconds=0.5,
+    )
+
+
+def _dashboard_settings(
+    ports: dict[str, int], urls: dict[str, str], databases: dict[str, str], nats_url: str
+) -> DashboardSettings:
+    """The dashboard as `runnerly up` runs it: the built app, every service behind it."""
+    return DashboardSettings(
+        # Development, as on `runnerly up`: the plain-HTTP session cookie a browser keeps
+        # on http://127.0.0.1 (outside development it is __Host- and Secure).
+        environment=Environment.development,
+        nats_url=nats_url,
+        tokendealer_url=urls["tokendealer"],
+        port=ports["dashboard"],
+        database_url=databases["dashboard"],
+        client_secret=DASHBOARD_SECRET,
+        session_encryption_key=DASHBOARD_SESSION_KEY,
+        public_url=urls["dashboard"],
+        web_dir=WEB_DIST,
+        users_url=urls["users"],
+        runs_url=urls["runs"],
+        strava_url=urls["strava"],
     )
 
 

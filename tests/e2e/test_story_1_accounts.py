@@ -51,7 +51,7 @@ async def test_a_runner_signs_up_activates_logs_in_edits_the_profile_and_logs_ou
     assert "not active" in before.json()["error"]["message"]
 
     activation = await system.mail_to("ada.lovelace@example.org")
-    assert "http://dashboard.test/activate?token=" in activation.text
+    assert f"{system.dashboard}/activate?token=" in activation.text
     activated = await system.http.post(
         f"{system.users}/v1/activations", json={"token": link_token(activation)}
     )

@@ -35,7 +35,6 @@ from runnerly_runs.tracks.model import Track
 
 from .system import (
     ADMIN_EMAIL,
-    DASHBOARD_URL,
     RATE_WINDOW_SECONDS,
     LoggedIn,
     System,
@@ -118,9 +117,9 @@ class Runner:
             assert "code=" in callback
             assert "state=" in callback
             back = await browser.get(callback)
-        # The dashboard is not running here: the browser stops at its address.
+        # Back to the dashboard's Strava screen (this client follows no redirect).
         assert back.status_code == 303, back.text
-        assert back.headers["location"] == f"{DASHBOARD_URL}/strava?status=connected"
+        assert back.headers["location"] == f"{self.system.dashboard}/strava?status=connected"
 
     async def strava_connection(self) -> dict[str, Any]:
         response = await self.system.http.get(
