@@ -205,7 +205,9 @@ def _expect(response: httpx.Response, *statuses: int) -> dict[str, Any]:
 def render_result(result: DemoResult, dashboard_url: str | None) -> str:
     """What the newcomer needs: where and as whom to log in, and what was imported."""
     where = f" at {dashboard_url}" if dashboard_url else ""
-    counts = ", ".join(f"{count} {status}" for status, count in sorted(result.statuses.items()))
+    counts = ", ".join(
+        f"{count} {status.replace('_', ' ')}" for status, count in sorted(result.statuses.items())
+    )
     return (
         f"The demo runner is ready; log in{where} with\n"
         f"  email:    {result.email}\n"
