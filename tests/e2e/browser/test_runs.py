@@ -83,15 +83,15 @@ async def test_a_runner_imports_a_gpx_a_tcx_and_a_fit_file_and_sees_them_newest_
         assert re.fullmatch(r"\d+:\d\d /km|\N{EN DASH}", row[4]), row  # a pace per km, or none
     for panel in ("Last runs", "This week and month", "Weekly distance", "Best efforts"):
         await expect(page.get_by_role("region", name=panel)).to_be_visible()
-    await app.check_screen("home")
+    await app.check_screen("home-three-files")
 
     await app.nav("Runs")
     await expect(page.get_by_role("main").locator("tbody tr")).to_have_count(3)
-    await app.check_screen("runs")
+    await app.check_screen("runs-three-files")
     await page.get_by_role("main").locator("tbody tr").first.get_by_role("link").click()
     await expect(page.get_by_role("heading", level=1)).to_be_visible()
     await expect(page.get_by_role("button", name="Delete run", exact=True)).to_be_visible()
-    await app.check_screen("run")
+    await app.check_screen("run-from-a-file")
 
     await app.nav("Settings")
     await page.get_by_label("Units", exact=True).select_option("miles")

@@ -16,7 +16,7 @@ import getpass
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from runnerly_launcher import mailbox, mailview
 from runnerly_launcher.config import (
@@ -171,9 +171,10 @@ def _demo(_args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         cli_secret=secret,
         mail_dir=config.mail_dir,
     )
-    # The machine's own date: the demo's year ends today, where the newcomer is.
-    today = datetime.now().astimezone().date()
-    last_day = demo.last_day(config.data_dir / "demo.json", today)
+    # The machine's own date: the demo's year ends yesterday, where the newcomer is (a run
+    # planned for later today would be a run in the future).
+    yesterday = datetime.now().astimezone().date() - timedelta(days=1)
+    last_day = demo.last_day(config.data_dir / "demo.json", yesterday)
     result = demo.run_demo(target, last_day, progress=sys.stderr)
     sys.stdout.write(demo.render_result(result, urls.get("dashboard")))
     return 0

@@ -7,7 +7,8 @@ set the profile, and upload the generated GPX files to runs in batches.
 
 Idempotent: an existing demo runner logs in instead of signing up, and the
 files are the same bytes as the first time (the year ends on the day recorded
-in ``var/demo.json`` by the first run), which runs answers ``already_imported``.
+in ``var/demo.json`` by the first run: the day before it), which runs answers
+``already_imported``.
 """
 
 from __future__ import annotations
@@ -220,7 +221,8 @@ def render_result(result: DemoResult, dashboard_url: str | None) -> str:
 
 
 def last_day(state_file: Path, today: date) -> date:
-    """The demo year's last day: the first demo's ``today``, kept in ``state_file``.
+    """The demo year's last day: the first demo's ``today`` (the CLI passes yesterday's date),
+    kept in ``state_file``.
 
     The next demo generates the same year, hence the same files, whatever the date.
     """
