@@ -105,9 +105,15 @@ async def test_a_runner_logs_out_then_deletes_their_account_with_their_password(
     password = deletion.get_by_role("textbox", name="Password", exact=True)
     await password.fill("not my password at all")
     await delete.click()
-    # Said next to the field, or as the form's message.
+    # Said next to the field (its description), or as the form's message: about the password.
     refusal = deletion.locator("[aria-invalid=true]").or_(deletion.get_by_role("alert"))
     await expect(refusal.first).to_be_visible()
+    said = await refusal.first.evaluate(
+        "e => e.getAttribute('role') === 'alert' ? e.textContent : "
+        "(e.getAttribute('aria-describedby') || '').split(' ')"
+        ".map(id => document.getElementById(id)?.textContent || '').join(' ')"
+    )
+    assert re.search(r"password", said, re.I), said
     await app.screenshot("settings-delete-refused")
     assert (await system.login("cleo@example.org", PASSWORD)).status_code == 200  # still there
 
