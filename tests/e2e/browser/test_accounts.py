@@ -114,6 +114,7 @@ async def test_a_runner_logs_out_then_deletes_their_account_with_their_password(
         ".map(id => document.getElementById(id)?.textContent || '').join(' ')"
     )
     assert re.search(r"password", said, re.I), said
+    assert re.search(r"wrong|incorrect|match|invalid|not right", said, re.I), said
     await app.screenshot("settings-delete-refused")
     assert (await system.login("cleo@example.org", PASSWORD)).status_code == 200  # still there
 
