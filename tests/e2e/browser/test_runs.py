@@ -24,6 +24,8 @@ FILES = (
     "polyvert__activity-small-fenix2-run.fit",
 )
 METRES_PER_MILE = 1609.344
+#: Over the 25 MiB an upload may hold (the runs service's limit, and the dashboard's).
+HUGE = b"<gpx>" + b" " * (26 * 2**20) + b"</gpx>"
 #: Distance written in km (or a pace per km): none may be left once the runner chose miles.
 KILOMETRES = re.compile(r"\d\s?km\b|/\s?km\b")
 
@@ -129,7 +131,7 @@ async def test_a_file_that_is_no_activity_or_over_the_limit_is_refused_and_nothi
             {
                 "name": "huge.gpx",
                 "mimeType": "application/gpx+xml",
-                "buffer": b"<gpx>" + b" " * (26 * 2**20) + b"</gpx>",
+                "buffer": HUGE,
             },
         ]
     )
@@ -143,7 +145,19 @@ async def test_a_file_that_is_no_activity_or_over_the_limit_is_refused_and_nothi
     await expect(notes).to_contain_text(re.compile(r"refused\W.*(GPX|TCX|FIT|activity)", re.I))
     await expect(notes).not_to_contain_text("created")
     await app.screenshot("import-refused")
+    # Past the app's own check, the BFF refuses it too, as it streams in: 413, in JSON.
+    request = app.context.request
+    token = (await (await request.get(f"{system.dashboard}/bff/v1/session")).json())["csrf_token"]
+    too_large = await request.post(
+        f"{system.dashboard}/bff/v1/imports",
+        headers={"Origin": system.dashboard, "X-CSRF-Token": token},
+        multipart={
+            "files": {"name": "huge.gpx", "mimeType": "application/gpx+xml", "buffer": HUGE}
+        },
+    )
 
+    assert too_large.status == 413, await too_large.text()
+    assert "error" in await too_large.json()
     assert await _stored_runs(system, account) == []
 
 
