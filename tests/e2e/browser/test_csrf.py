@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from runnerly_kit.testing.ports import free_port
+from runnerly_kit.testing.servers import serve
 
 from ..system import System
 from .conftest import App
@@ -52,3 +59,45 @@ async def test_a_change_without_the_csrf_token_or_from_another_origin_is_refused
     )
     assert allowed.status == 200, await allowed.text()
     assert (await allowed.json())["name"] == "Mallory"
+
+
+def _attacker(dashboard: str) -> Starlette:
+    """A page on another origin with a form posting the account deletion to the dashboard.
+
+    Sent as text/plain, the one body a cross-origin form can make look like JSON:
+    ``{"password":"...","x":"="}``, the very request the app makes, but for its origin.
+    """
+    field = f'{{"password":"{PASSWORD}","x":"'
+    page = (
+        '<!doctype html><html lang="en"><head><title>You won!</title></head><body><main>'
+        f'<form id="win" method="post" action="{dashboard}/bff/v1/account/deletion" '
+        f'enctype="text/plain"><input type="hidden" name=\'{field}\' value=\'"}}\'></form>'
+        "</main></body></html>"
+    )
+
+    async def index(_request: Request) -> HTMLResponse:
+        return HTMLResponse(page)
+
+    return Starlette(routes=[Route("/", index)])
+
+
+async def test_a_page_of_another_origin_cannot_delete_the_account_with_the_runners_cookie(
+    app: App, system: System
+) -> None:
+    """A page on another port of the same host (same site: the browser sends the session
+    cookie along) submitting the account deletion is refused 403; the account and the
+    session are still there."""
+    await system.signed_up("jan@example.org", PASSWORD, name="Jan")
+    await app.log_in("jan@example.org", PASSWORD)
+    port = free_port()
+
+    async with serve(_attacker(system.dashboard), port=port):
+        await app.page.goto(f"http://127.0.0.1:{port}/")
+        async with app.page.expect_response(lambda r: "/account/deletion" in r.url) as answer:
+            await app.page.evaluate("() => document.getElementById('win').submit()")
+        refused = await answer.value
+
+    assert refused.status == 403
+    assert (await system.login("jan@example.org", PASSWORD)).status_code == 200
+    await app.open("/")
+    await app.heading("Home")  # still logged in
