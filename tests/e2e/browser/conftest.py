@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ DESKTOP = {"width": 1280, "height": 900}
 #: Bounds on failure (a busy machine starts a browser and eight servers slowly); a passing
 #: journey never waits for them.
 BOUND_MS = 30_000
+#: The placeholder of a part of a screen still loading ("Loading the map…").
+LOADING = re.compile(r"^Loading\b")
 #: The axe-core impacts that fail a screen.
 FAILING_IMPACTS = frozenset({"serious", "critical"})
 
@@ -122,6 +125,8 @@ class App:
 
     async def screenshot(self, name: str) -> Path:
         """The whole page as ``<SCREENSHOTS>/<name>.png``."""
+        # What loads after the screen (the map, the charts) is in the picture, not its placeholder.
+        await expect(self.page.get_by_text(LOADING)).to_have_count(0)
         picture = await self.page.screenshot(full_page=True)
         return await asyncio.to_thread(_keep, SCREENSHOTS / f"{name}.png", picture)
 
