@@ -44,7 +44,10 @@ NO_STORE = {"Cache-Control": "no-store"}
 #: What every service's export route declares besides its response model.
 EXPORT_ROUTE: dict[str, Any] = {
     "summary": "Everything this service keeps about a runner (their data export).",
-    "responses": {403: {"description": "Another runner's data, or a token without `export`."}},
+    "responses": {
+        403: {"description": "Another runner's data, or a token without `export`."},
+        404: {"description": "No such runner (where the service keeps accounts: once deleted)."},
+    },
 }
 
 D = TypeVar("D", bound=BaseModel)

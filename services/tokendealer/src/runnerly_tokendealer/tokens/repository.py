@@ -58,14 +58,17 @@ async def revoke_family(session: AsyncSession, family_id: str, now: datetime, re
 
 
 async def revoke_subject(
-    session: AsyncSession, subject: str, now: datetime, reason: str
+    session: AsyncSession, subject: str, now: datetime, reason: str, keep: str | None = None
 ) -> list[str]:
-    """End every login session of one runner; returns the ids of those that were open."""
+    """End every login session of one runner but ``keep``; returns the ids of those that were
+    open."""
+    query = update(RefreshTokenFamily).where(
+        RefreshTokenFamily.subject == subject, RefreshTokenFamily.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(RefreshTokenFamily.id != keep)
     result = await session.execute(
-        update(RefreshTokenFamily)
-        .where(RefreshTokenFamily.subject == subject, RefreshTokenFamily.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_reason=reason)
-        .returning(RefreshTokenFamily.id)
+        query.values(revoked_at=now, revoked_reason=reason).returning(RefreshTokenFamily.id)
     )
     return list(result.scalars())
 

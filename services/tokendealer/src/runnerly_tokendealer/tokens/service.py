@@ -266,10 +266,12 @@ async def end_session(
         _session_revoked(session, family.subject, family.id)
 
 
-async def revoke_runner_sessions(session: AsyncSession, runner_id: str, now: datetime) -> int:
-    """End every login session of a runner (password reset, deactivation), telling every
-    service; returns how many were open."""
-    ended = await repository.revoke_subject(session, runner_id, now, "runner")
+async def revoke_runner_sessions(
+    session: AsyncSession, runner_id: str, now: datetime, *, keep: str | None = None
+) -> int:
+    """End every login session of a runner (password reset or change, deactivation) but
+    ``keep``, telling every service; returns how many were open."""
+    ended = await repository.revoke_subject(session, runner_id, now, "runner", keep)
     for family_id in ended:
         _session_revoked(session, runner_id, family_id)
     return len(ended)
