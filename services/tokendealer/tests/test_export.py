@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from runnerly_contracts.users import UserDeleted
@@ -27,7 +27,7 @@ async def _operator(tokendealer: TokenDealer) -> dict[str, str]:
     return _bearer(response.json()["access_token"])
 
 
-async def _export(tokendealer: TokenDealer, runner: str, headers: dict[str, str]) -> Any:
+async def _export(tokendealer: TokenDealer, runner: str, headers: dict[str, str]) -> httpx.Response:
     return await tokendealer.http.get(f"/v1/runners/{runner}/export", headers=headers)
 
 
