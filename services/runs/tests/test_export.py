@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from runnerly_contracts.users import UserDeleted
@@ -17,7 +18,7 @@ from .support import Stack, a_run, file_of, new_runner
 from .test_strava_activities import put, strava_body
 
 
-async def _export(stack: Stack, runner: str, headers: dict[str, str]) -> Any:
+async def _export(stack: Stack, runner: str, headers: dict[str, str]) -> httpx.Response:
     return await stack.http.get(f"/v1/runners/{runner}/export", headers=headers)
 
 
