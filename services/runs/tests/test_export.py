@@ -137,7 +137,7 @@ async def test_an_operator_exports_anyone_until_the_runner_is_forgotten(stack: S
         record_event(session, UserDeleted(user_id=runner), source="users", subject=runner)
 
     async def forgotten() -> bool:
-        body = (await _export(stack, runner, operator)).json()
-        return body["data"]["runs"] == [] and body["files"] == []
+        body: dict[str, Any] = (await _export(stack, runner, operator)).json()
+        return not body["data"]["runs"] and not body["files"]
 
     await eventually(forgotten, within=10, what="the deleted runner's runs to be forgotten")
