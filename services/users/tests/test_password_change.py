@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import jwt
+import pytest
 
+from runnerly_kit.columns import utcnow
+from runnerly_kit.errors import Conflict
 from runnerly_kit.testing.waiting import eventually
+from runnerly_users.accounts import service as accounts
+from runnerly_users.dependencies import Context, passwords_of
 
 from .support import PASSWORD, Stack, unique_email
 
@@ -117,3 +122,17 @@ async def test_another_runners_password_cannot_be_changed(stack: Stack) -> None:
 
     assert by_runner.status_code == by_service.status_code == 403
     assert (await stack.check(owner_email, PASSWORD)).json()["user_id"] == owner
+
+
+async def test_a_password_changed_meanwhile_is_not_overwritten(stack: Stack) -> None:
+    """The write after the (slow) check refuses with 409 password_changed when the hash it
+    checked is no longer the account's: a concurrent change wins, nothing else is written."""
+    email = unique_email()
+    user_id = await stack.active_runner(email)
+    runtime = stack.runtime
+    async with runtime.db.transaction() as session:
+        context = Context(session, stack.settings, passwords_of(runtime), utcnow())
+        with pytest.raises(Conflict) as refused:
+            await accounts.account_as_checked(context, user_id, "$argon2id$a-stale-hash")
+    assert refused.value.code == "password_changed"
+    assert (await stack.check(email, PASSWORD)).json()["user_id"] == user_id

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from runnerly_contracts.users import UserActivated, UserRegistered
 from runnerly_kit.auth import RUNNER_SCOPE
 from runnerly_kit.db import Database
-from runnerly_kit.errors import BadRequest, Forbidden, InvalidInput
+from runnerly_kit.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound
 from runnerly_users import outbox
 from runnerly_users.accounts import repository
 from runnerly_users.credentials import check_password
@@ -67,6 +67,20 @@ async def confirm_password(context: Context, user: User, password: str, field: s
     """
     if not await context.passwords.verify(user.password_hash, password):
         raise wrong_password(field)
+
+
+async def account_as_checked(context: Context, user_id: str, checked_hash: str) -> User:
+    """The account again, in the write transaction that follows a password check.
+
+    404 when it is gone, 409 ``password_changed`` when its password changed
+    since it was checked (a concurrent change): what was proved is stale.
+    """
+    user = await repository.find_by_id(context.session, user_id)
+    if user is None:
+        raise NotFound("No such runner.")
+    if user.password_hash != checked_hash:
+        raise Conflict("The password changed meanwhile; try again.", code="password_changed")
+    return user
 
 
 def set_password_hash(context: Context, user: User, password_hash: str) -> None:

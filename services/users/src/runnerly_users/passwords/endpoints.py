@@ -42,7 +42,10 @@ async def confirm_password_reset(body: NewPassword, context: ContextDep) -> None
     status_code=204,
     response_class=Response,
     summary="Change one's password with the current one; every other session ends.",
-    responses={422: {"description": "`wrong_password`, or the new password breaks a rule."}},
+    responses={
+        409: {"description": "`password_changed`: changed meanwhile by another request."},
+        422: {"description": "`wrong_password`, or the new password breaks a rule."},
+    },
 )
 async def change_password(
     runner_id: uuid.UUID,

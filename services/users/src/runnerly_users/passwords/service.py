@@ -71,9 +71,7 @@ async def change_password(
     check_password(new, user.email)
     password_hash = await context.passwords.hash(new)
     async with in_transaction(context, db) as write:
-        user = await accounts.find_account(write, runner_id)
-        if user is None:
-            raise NotFound("No such runner.")
+        user = await accounts.account_as_checked(write, runner_id, user.password_hash)
         accounts.set_password_hash(write, user, password_hash)
         outbox.publish(
             write.session,

@@ -77,7 +77,10 @@ async def delete_account(
     status_code=204,
     response_class=Response,
     summary="Delete one's own account, confirmed with the password; every service forgets them.",
-    responses={422: {"description": "`wrong_password`: nothing was deleted."}},
+    responses={
+        409: {"description": "`password_changed` meanwhile: nothing was deleted."},
+        422: {"description": "`wrong_password`: nothing was deleted."},
+    },
 )
 async def delete_account_with_password(
     runner_id: uuid.UUID,

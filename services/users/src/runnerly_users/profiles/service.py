@@ -156,4 +156,5 @@ async def delete_account_with_password(
     user = await get_account(context, runner_id)
     await accounts.confirm_password(context, user, password, "password")
     async with in_transaction(context, db) as write:
+        await accounts.account_as_checked(write, runner_id, user.password_hash)
         await delete_account(write, runner_id)
