@@ -87,10 +87,12 @@ async def mailer(start_mailer: StartMailer) -> Mailer:
 
 @pytest.fixture
 async def tokendealer(tmp_path: Path, broker: NatsServer) -> AsyncIterator[LocalTokenDealer]:
-    """A real token dealer that knows an operator client (mailer:admin) and a service client."""
+    """A real token dealer that knows an operator client (mailer:admin), a service client and
+    an exporter (export: any runner's data)."""
     clients = [
         Client("operator", frozenset({"mailer:admin"})),
         Client("runs", frozenset({"runs:write"})),
+        Client("exporter", frozenset({"export"})),
     ]
     async with running_tokendealer(tmp_path, broker.url, clients) as running:
         yield running

@@ -18,10 +18,12 @@ CREATED = "runs.run.created.v1"
 UPDATED = "runs.run.updated.v1"
 DELETED = "runs.run.deleted.v1"
 
-#: The test token dealer's clients: the strava service (it imports runs) and one without the scope.
+#: The test token dealer's clients: the strava service (it imports runs), one without the
+#: scope, and an operator's allowed to export any runner's data.
 TOKENDEALER_CLIENTS = (
     OAuthClient("strava", frozenset({"runs:import"})),
     OAuthClient("reports", frozenset({"reports:read"})),
+    OAuthClient("operator", frozenset({"export"})),
 )
 
 WRITERS = {"gpx": to_gpx, "tcx": to_tcx, "fit": to_fit}

@@ -23,10 +23,12 @@ ENCRYPTION_KEY = "test-token-encryption-key-0123456789"
 VERIFY_TOKEN = "test-webhook-verify-token-0123456789"
 DASHBOARD = "http://dashboard.test:8700"
 
-#: The test token dealer's clients: ours (it imports into runs) and runs' own.
+#: The test token dealer's clients: ours (it imports into runs), runs' own, and an
+#: operator's allowed to export any runner's data.
 TOKENDEALER_CLIENTS = (
     OAuthClient("strava", frozenset({"runs:import"})),
     OAuthClient("runs", frozenset()),
+    OAuthClient("operator", frozenset({"export"})),
 )
 
 

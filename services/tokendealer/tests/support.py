@@ -39,7 +39,7 @@ def clients() -> tuple[ClientConfig, ...]:
         ClientConfig(
             client_id="operator",
             secret_hash=hash_client_secret(SECRETS["operator"]),
-            scopes=frozenset({"tokendealer:keys.rotate"}),
+            scopes=frozenset({"tokendealer:keys.rotate", "export"}),
             grant_types=frozenset({"client_credentials"}),
         ),
     )

@@ -7,6 +7,8 @@ like every service's, refuses the session's access token.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from runnerly_contracts.tokendealer import SessionRevoked
@@ -120,3 +122,40 @@ async def test_a_password_reset_publishes_every_session_it_ends(tokendealer: Tok
     expected = {await _session_id(tokendealer, first), await _session_id(tokendealer, second)}
     assert {e.session_id for e in events} == expected
     assert {e.user_id for e in events} == {"runner-1"}
+
+
+async def test_a_password_change_ends_every_session_but_the_one_that_made_it(
+    tokendealer: TokenDealer,
+) -> None:
+    """users.password.reset.v1 naming a kept session ends only the others; the kept one still
+    refreshes and its access token is never revoked."""
+    # A runner of its own: the broker is shared by the session, and every service replays
+    # the last minutes of revocations (another test's reset of "runner-1" among them).
+    runner = f"runner-{uuid.uuid4()}"
+    kept = await tokendealer.start_session("dashboard", runner, {"runner"})
+    other = await tokendealer.start_session("dashboard", runner, {"runner"})
+    kept_id = await _session_id(tokendealer, kept)
+    broker = tokendealer.runtime.broker
+    assert broker is not None
+
+    await broker.publish(
+        Envelope.wrap(
+            PasswordReset(user_id=runner, kept_session_id=kept_id),
+            source="users",
+            subject=runner,
+        )
+    )
+
+    async def published() -> list[SessionRevoked]:
+        return [e for e in await _revoked_sessions(tokendealer) if e.user_id == runner]
+
+    events = await eventually(published, within=10, what="the other session to be published")
+    assert [e.session_id for e in events] == [await _session_id(tokendealer, other)]
+    await _wait_until_refused(tokendealer, other)
+    refreshed = await tokendealer.token(
+        "dashboard", {"grant_type": "refresh_token", "refresh_token": kept.refresh_token or ""}
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    revocations = tokendealer.runtime.revocations
+    assert revocations is not None
+    assert not revocations.revokes(await tokendealer.runtime.verifier.verify(kept.access_token))

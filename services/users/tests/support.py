@@ -29,10 +29,19 @@ def unique_email(tag: str = "runner") -> str:
     return f"{tag}.{uuid.uuid4().hex[:10]}@example.org"
 
 
-#: The test token dealer's clients: its own (it checks logins) and one without the scope.
+#: The token dealer's own client: it checks logins here (the password grant).
+TOKENDEALER_CLIENT = OAuthClient("tokendealer", frozenset({"users:credentials.check"}))
+#: The client runners log in with, as the dashboard does.
+DASHBOARD_CLIENT = OAuthClient(
+    "dashboard", frozenset({"runner"}), grant_types=frozenset({"password", "refresh_token"})
+)
+#: The test token dealer's clients: its own, the dashboard, one without any scope used here,
+#: and an operator's allowed to export any runner's data.
 TOKENDEALER_CLIENTS = (
-    OAuthClient("tokendealer", frozenset({"users:credentials.check"})),
+    TOKENDEALER_CLIENT,
+    DASHBOARD_CLIENT,
     OAuthClient("runs", frozenset({"runs:write"})),
+    OAuthClient("operator", frozenset({"export"})),
 )
 
 
@@ -101,4 +110,23 @@ class Stack(ServiceStack[UsersSettings]):
             "/v1/internal/credentials/check",
             json={"email": email, "password": password},
             headers=await self.service_headers(),
+        )
+
+    async def log_in(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
+        """The dashboard's password grant at the token dealer (which asks this service)."""
+        response = await self.http.post(
+            f"{self.tokendealer.url}/oauth/token",
+            data={"grant_type": "password", "username": email, "password": password},
+            auth=(DASHBOARD_CLIENT.client_id, DASHBOARD_CLIENT.password),
+        )
+        assert response.status_code == 200, response.text
+        tokens: dict[str, Any] = response.json()
+        return tokens
+
+    async def refresh(self, refresh_token: str) -> httpx.Response:
+        """The dashboard's refresh-token grant."""
+        return await self.http.post(
+            f"{self.tokendealer.url}/oauth/token",
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            auth=(DASHBOARD_CLIENT.client_id, DASHBOARD_CLIENT.password),
         )

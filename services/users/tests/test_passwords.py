@@ -26,7 +26,8 @@ async def test_a_reset_sets_the_new_password_and_publishes_password_reset(stack:
     assert done.status_code == 204
     event = await stack.mailbox.wait_for("users.password.reset.v1", user_id=user_id)
     assert event.subject == user_id
-    assert set(event.data) == {"user_id"}
+    # A reset keeps no session: every one of the runner's ends.
+    assert event.data == {"user_id": user_id, "kept_session_id": None}
     assert (await stack.check(email, PASSWORD)).json()["verdict"] == "wrong_credentials"
     assert (await stack.check(email, NEW_PASSWORD)).json()["user_id"] == user_id
     again = await stack.http.post(

@@ -71,6 +71,16 @@ def test_a_password_reset_revokes_tokens_issued_before_it() -> None:
     assert not revocations.revokes(claims("runner-2", iat=T0 - 600))
 
 
+def test_a_password_change_keeps_the_session_that_made_it() -> None:
+    """A reset naming a kept session revokes nothing by age: the other sessions go one by one."""
+    revocations = RevocationList(retention=RETENTION, clock=Clock())
+    revocations.apply(event(PasswordReset(user_id="runner-1", kept_session_id="s-1"), at=T0))
+    assert not revocations.revokes(claims(sid="s-1", iat=T0 - 600))
+    revocations.apply(event(SessionRevoked(user_id="runner-1", session_id="s-2"), at=T0))
+    assert revocations.revokes(claims(sid="s-2", iat=T0 - 600))
+    assert not revocations.revokes(claims(sid="s-1", iat=T0 - 600))
+
+
 def test_a_revoked_session_revokes_its_tokens_only() -> None:
     """tokendealer.session.revoked.v1 revokes the tokens whose sid is that session."""
     revocations = RevocationList(retention=RETENTION, clock=Clock())

@@ -10,6 +10,7 @@ from runnerly_mailer import __version__
 from runnerly_mailer.commands import purge_handlers, send_handlers
 from runnerly_mailer.delivery import deliver_emails
 from runnerly_mailer.emails.endpoints import router as emails_router
+from runnerly_mailer.export.endpoints import router as export_router
 from runnerly_mailer.settings import MailerSettings
 
 
@@ -24,7 +25,7 @@ def create_app(settings: MailerSettings | None = None) -> FastAPI:
                 "Renders mailer.email.send.v1 commands from templates and delivers them "
                 "over SMTP, with retries and dead letters."
             ),
-            routers=[emails_router],
+            routers=[emails_router, export_router],
             consumers=[send_handlers, purge_handlers],
             workers=[deliver_emails],
         ),

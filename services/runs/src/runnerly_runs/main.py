@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from runnerly_kit.app import ServiceDefinition
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_runs import __version__
+from runnerly_runs.export.endpoints import router as export_router
 from runnerly_runs.imports.endpoints import router as imports_router
 from runnerly_runs.purge import purge_handlers
 from runnerly_runs.runs.endpoints import last_runs_router
@@ -27,7 +28,7 @@ def create_app(settings: RunsSettings | None = None) -> FastAPI:
                 "stored once; splits, statistics and best efforts."
             ),
             # Static paths (/v1/runs/last, /stats, /imports...) before /v1/runs/{run_id}.
-            routers=[last_runs_router, stats_router, imports_router, runs_router],
+            routers=[last_runs_router, stats_router, imports_router, runs_router, export_router],
             consumers=[purge_handlers],
         ),
     )

@@ -10,6 +10,7 @@ from runnerly_strava import __version__
 from runnerly_strava.admin.endpoints import router as admin_router
 from runnerly_strava.consumers import purge_handlers
 from runnerly_strava.dependencies import open_components
+from runnerly_strava.export.endpoints import router as export_router
 from runnerly_strava.links.endpoints import router as links_router
 from runnerly_strava.manifest import MANIFEST
 from runnerly_strava.settings import StravaSettings
@@ -28,7 +29,7 @@ def create_app(settings: StravaSettings | None = None) -> FastAPI:
                 "Links runners to Strava (OAuth), receives Strava's push events, and syncs "
                 "running activities into the runs service (backfill, webhook, periodic)."
             ),
-            routers=[links_router, webhook_router, admin_router],
+            routers=[links_router, webhook_router, admin_router, export_router],
             consumers=[purge_handlers],
             on_startup=[open_components],
             workers=[run_sync_worker],

@@ -13,6 +13,7 @@ from runnerly_kit.logs import get_logger
 from runnerly_kit.runtime import Runtime
 from runnerly_tokendealer import __version__
 from runnerly_tokendealer.dependencies import keyring_of, settings_of
+from runnerly_tokendealer.export.endpoints import router as export_router
 from runnerly_tokendealer.keys.endpoints import router as keys_router
 from runnerly_tokendealer.keys.service import KeyRing
 from runnerly_tokendealer.logins.service import CHECK_SCOPE, PasswordGrant
@@ -62,8 +63,11 @@ def create_app(settings: TokenDealerSettings | None = None, *, clock: Clock = ut
         ServiceDefinition(
             title="Runnerly token dealer",
             version=__version__,
-            description="OAuth2 token endpoint, JWKS with key rotation, and revocation.",
-            routers=[tokens_router, keys_router],
+            description=(
+                "OAuth2 token endpoint, JWKS with key rotation, revocation, and the "
+                "runner's data export (their login sessions)."
+            ),
+            routers=[tokens_router, keys_router, export_router],
             consumers=[purge_handlers],
             on_startup=[_load_keyring(clock)],
             workers=[_maintain_keyring],

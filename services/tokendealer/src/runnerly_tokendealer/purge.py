@@ -2,8 +2,9 @@
 
 ``users.user.deleted.v1``: the runner's sessions and refresh tokens are deleted.
 ``users.password.reset.v1`` and ``users.user.deactivated.v1``: every session
-of the runner ends, so whoever held the old password (or the deactivated
-account) cannot go on refreshing.
+of the runner ends (a password changed from a session keeps that one), so
+whoever held the old password (or the deactivated account) cannot go on
+refreshing.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ async def forget_deleted_runner(
 async def end_sessions_after_password_reset(
     session: AsyncSession, _envelope: Envelope, data: PasswordReset
 ) -> None:
-    """Every refresh token of the runner stops working."""
-    await revoke_runner_sessions(session, data.user_id, utcnow())
+    """Every refresh token of the runner stops working, but the session that changed it."""
+    await revoke_runner_sessions(session, data.user_id, utcnow(), keep=data.kept_session_id)
 
 
 @purge_handlers.on(UserDeactivated)

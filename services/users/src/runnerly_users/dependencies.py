@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated
 
@@ -10,6 +12,7 @@ from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_kit.columns import utcnow
+from runnerly_kit.db import Database
 from runnerly_kit.runtime import Runtime, RuntimeDep
 from runnerly_kit.sessions import ReadSessionDep, SessionDep
 from runnerly_users.credentials import Passwords
@@ -28,6 +31,17 @@ class Context:
     settings: UsersSettings
     passwords: Passwords
     now: datetime
+
+
+@contextlib.asynccontextmanager
+async def in_transaction(context: Context, db: Database) -> AsyncIterator[Context]:
+    """The same context in a short write transaction of its own, committed when the block ends.
+
+    For a rule that checks a password in a read transaction first: Argon2id is
+    deliberately slow, and must not hold SQLite's write lock while it works.
+    """
+    async with db.transaction() as session:
+        yield replace(context, session=session)
 
 
 def settings_of(runtime: Runtime) -> UsersSettings:

@@ -14,6 +14,7 @@ from runnerly_users.accounts.endpoints import router as accounts_router
 from runnerly_users.admin.endpoints import router as admin_router
 from runnerly_users.credentials import Passwords, common_passwords
 from runnerly_users.dependencies import settings_of
+from runnerly_users.export.endpoints import router as export_router
 from runnerly_users.passwords.endpoints import router as passwords_router
 from runnerly_users.profiles.endpoints import router as profiles_router
 from runnerly_users.settings import UsersSettings
@@ -32,8 +33,17 @@ def create_app(settings: UsersSettings | None = None) -> FastAPI:
         ServiceDefinition(
             title="Runnerly users",
             version=__version__,
-            description="Accounts, activation, the credentials check, password reset, profiles.",
-            routers=[accounts_router, passwords_router, profiles_router, admin_router],
+            description=(
+                "Accounts, activation, the credentials check, password reset and change, "
+                "profiles, account deletion, the runner's data export."
+            ),
+            routers=[
+                accounts_router,
+                passwords_router,
+                profiles_router,
+                admin_router,
+                export_router,
+            ],
             on_startup=[_load_passwords],
         ),
     )

@@ -5,7 +5,8 @@ a deleted runner's or a revoked session's token would otherwise work until it
 expires. Each process keeps, in memory, what the revocation events say:
 
 - ``users.user.deleted.v1``, ``users.user.deactivated.v1``: every token of the runner;
-- ``users.password.reset.v1``: the runner's tokens issued (``iat``) up to the reset;
+- ``users.password.reset.v1``: the runner's tokens issued (``iat``) up to the reset
+  (not for a password change that keeps its own session: see ``PasswordReset``);
 - ``tokendealer.session.revoked.v1``: the tokens of that session (``sid``).
 
 An entry is kept ``retention`` seconds after its event, the longest any token it
@@ -82,9 +83,13 @@ class RevocationList:
             case UserDeactivated.event_type:
                 self._revoke_runner(envelope.payload(UserDeactivated).user_id, until)
             case PasswordReset.event_type:
-                runner = envelope.payload(PasswordReset).user_id
-                cutoff, held = self._issued_until.get(runner, (at, until))
-                self._issued_until[runner] = (max(cutoff, at), max(held, until))
+                reset = envelope.payload(PasswordReset)
+                if reset.kept_session_id is not None:
+                    # A change from a session that stays: the others' tokens are
+                    # revoked by the token dealer's SessionRevoked events, one each.
+                    return
+                cutoff, held = self._issued_until.get(reset.user_id, (at, until))
+                self._issued_until[reset.user_id] = (max(cutoff, at), max(held, until))
             case SessionRevoked.event_type:
                 session_id = envelope.payload(SessionRevoked).session_id
                 self._sessions[session_id] = max(until, self._sessions.get(session_id, 0.0))

@@ -37,14 +37,20 @@ class UserDeactivated(EventData):
 
 
 class PasswordReset(EventData):
-    """A runner set a new password by the reset flow: every login session of theirs must end.
+    """A runner set a new password: every login session of theirs must end, but one.
 
-    Revokes the runner's tokens issued (``iat``) up to the event.
+    By the reset flow (``kept_session_id`` is None) it revokes the runner's
+    tokens issued (``iat``) up to the event. By a change from a logged-in
+    session, that session is kept: the token dealer ends every other one and
+    publishes :class:`SessionRevoked` for each, which revokes their access
+    tokens; the runner's tokens as a whole are not revoked.
     """
 
     event_type: ClassVar[EventType] = EventType("users.password.reset.v1")
 
     user_id: str
+    #: The session (``sid``) that changed the password and stays logged in.
+    kept_session_id: str | None = None
 
 
 class SessionRevoked(EventData):

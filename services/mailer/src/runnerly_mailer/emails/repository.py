@@ -22,6 +22,16 @@ async def get_email(session: AsyncSession, email_id: uuid.UUID) -> OutgoingEmail
     return await session.get(OutgoingEmail, email_id)
 
 
+async def emails_about(session: AsyncSession, subject: str) -> Sequence[OutgoingEmail]:
+    """Every email whose command was about ``subject``, oldest first."""
+    result = await session.scalars(
+        select(OutgoingEmail)
+        .where(OutgoingEmail.subject == subject)
+        .order_by(OutgoingEmail.created_at, OutgoingEmail.id)
+    )
+    return result.all()
+
+
 async def delete_about(session: AsyncSession, subject: str) -> None:
     """Delete every email whose command was about ``subject``."""
     await session.execute(delete(OutgoingEmail).where(OutgoingEmail.subject == subject))

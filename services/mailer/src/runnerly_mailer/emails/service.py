@@ -56,6 +56,11 @@ def record_command(
     return email
 
 
+async def emails_about(session: AsyncSession, user_id: str) -> Sequence[OutgoingEmail]:
+    """Every email about a runner, sent or not (their data export)."""
+    return await repository.emails_about(session, user_id)
+
+
 async def forget_runner(session: AsyncSession, user_id: str) -> None:
     """Delete every email about a runner whose account was deleted, sent or not."""
     await repository.delete_about(session, user_id)

@@ -100,6 +100,14 @@ async def find_source(
     )
 
 
+async def runs_of_runner(session: AsyncSession, runner_id: str) -> Sequence[Run]:
+    """Every run of the runner, oldest first."""
+    result = await session.scalars(
+        select(Run).where(Run.runner_id == runner_id).order_by(Run.started_at, Run.id)
+    )
+    return result.all()
+
+
 async def runs_starting_near(
     session: AsyncSession, runner_id: str, started_at: datetime, window: timedelta
 ) -> list[Run]:

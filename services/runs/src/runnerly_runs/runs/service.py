@@ -14,6 +14,7 @@ the service's consumers reach runs only through the functions here.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -215,11 +216,27 @@ async def _run_of(context: Context, source: RunSource) -> Run:
 
 async def owned_run(context: Context, runner: Runner, run_id: str) -> Run:
     """The runner's run, or 404 (another runner's run is answered as if it did not exist)."""
+    return await run_of_runner(context, runner.id, run_id)
+
+
+async def all_runs(context: Context, runner_id: str) -> Sequence[Run]:
+    """Every run of the runner, oldest first (their data export)."""
+    return await repository.runs_of_runner(context.session, runner_id)
+
+
+async def run_of_runner(context: Context, runner_id: str, run_id: str) -> Run:
+    """The run if it is ``runner_id``'s; 404 otherwise."""
     run = await repository.get_run(context.session, run_id)
     # The same answer for "missing" and "someone else's", so ids cannot be probed.
-    if run is None or run.runner_id != runner.id:
+    if run is None or run.runner_id != runner_id:
         raise NotFound("No such run.", code="run_not_found")
     return run
+
+
+async def series_or_none(context: Context, run: Run) -> Series | None:
+    """The run's full time series, if it has one."""
+    stored = await repository.series_of(context.session, run.id)
+    return None if stored is None else unpack_series(stored.data)
 
 
 async def detail(context: Context, run: Run) -> RunDetail:
@@ -232,10 +249,10 @@ async def detail(context: Context, run: Run) -> RunDetail:
 
 async def series(context: Context, run: Run) -> Series:
     """The run's full time series; 404 when it has none."""
-    stored = await repository.series_of(context.session, run.id)
-    if stored is None:
+    found = await series_or_none(context, run)
+    if found is None:
         raise NotFound("This run has no recorded time series.", code="no_series")
-    return unpack_series(stored.data)
+    return found
 
 
 async def page(

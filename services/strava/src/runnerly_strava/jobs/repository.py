@@ -139,6 +139,14 @@ async def fail(session: AsyncSession, job: SyncJob, *, attempts: int, error: str
     )
 
 
+async def jobs_of(session: AsyncSession, runner_id: str) -> Sequence[SyncJob]:
+    """The runner's jobs, queued or failed, oldest first."""
+    result = await session.scalars(
+        select(SyncJob).where(SyncJob.runner_id == runner_id).order_by(SyncJob.created_at)
+    )
+    return result.all()
+
+
 async def delete_for_runner(
     session: AsyncSession, runner_id: str, kinds: Collection[str] | None = None
 ) -> None:

@@ -8,13 +8,13 @@ module only knows each kind's payload.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_strava.jobs import repository
-from runnerly_strava.models import JobKind
+from runnerly_strava.models import JobKind, SyncJob
 
 # ---------------------------------------------------------------- queueing
 
@@ -59,6 +59,11 @@ def queue_revocation(
 def queue_forget_runs(session: AsyncSession, runner_id: str, now: datetime) -> None:
     """Ask runs to forget the runner's Strava activities."""
     repository.enqueue(session, JobKind.forget_runs, runner_id, now)
+
+
+async def runner_jobs(session: AsyncSession, runner_id: str) -> Sequence[SyncJob]:
+    """The runner's sync jobs, queued or failed (their data export)."""
+    return await repository.jobs_of(session, runner_id)
 
 
 async def drop_runner_jobs(

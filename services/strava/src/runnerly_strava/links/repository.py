@@ -134,6 +134,16 @@ async def use_state(session: AsyncSession, state_hash: str, now: datetime) -> OA
     return await session.get(OAuthState, state_hash)
 
 
+async def states_of(session: AsyncSession, runner_id: str) -> Sequence[OAuthState]:
+    """The runner's OAuth states still kept, oldest first."""
+    result = await session.scalars(
+        select(OAuthState)
+        .where(OAuthState.runner_id == runner_id)
+        .order_by(OAuthState.created_at, OAuthState.state_hash)
+    )
+    return result.all()
+
+
 async def delete_states(session: AsyncSession, runner_id: str) -> None:
     """Forget the runner's OAuth states."""
     await session.execute(delete(OAuthState).where(OAuthState.runner_id == runner_id))

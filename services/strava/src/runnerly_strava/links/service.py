@@ -294,6 +294,11 @@ def encrypted_tokens(cipher: TokenCipher, runner_id: str, tokens: TokenResponse)
     }
 
 
+async def authorization_requests_of(session: AsyncSession, runner_id: str) -> Sequence[OAuthState]:
+    """The runner's authorization requests (OAuth states) still kept (their data export)."""
+    return await repository.states_of(session, runner_id)
+
+
 async def link_of(session: AsyncSession, runner_id: str) -> StravaLink | None:
     """The runner's link, if any."""
     return await repository.get_link(session, runner_id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_tokendealer.models import RefreshToken, RefreshTokenFamily
@@ -58,14 +59,17 @@ async def revoke_family(session: AsyncSession, family_id: str, now: datetime, re
 
 
 async def revoke_subject(
-    session: AsyncSession, subject: str, now: datetime, reason: str
+    session: AsyncSession, subject: str, now: datetime, reason: str, keep: str | None = None
 ) -> list[str]:
-    """End every login session of one runner; returns the ids of those that were open."""
+    """End every login session of one runner but ``keep``; returns the ids of those that were
+    open."""
+    query = update(RefreshTokenFamily).where(
+        RefreshTokenFamily.subject == subject, RefreshTokenFamily.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(RefreshTokenFamily.id != keep)
     result = await session.execute(
-        update(RefreshTokenFamily)
-        .where(RefreshTokenFamily.subject == subject, RefreshTokenFamily.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_reason=reason)
-        .returning(RefreshTokenFamily.id)
+        query.values(revoked_at=now, revoked_reason=reason).returning(RefreshTokenFamily.id)
     )
     return list(result.scalars())
 
@@ -77,3 +81,27 @@ async def delete_subject(session: AsyncSession, subject: str) -> None:
     # foreign-keys pragma, which a hand-opened connection may lack.
     await session.execute(delete(RefreshToken).where(RefreshToken.family_id.in_(families)))
     await session.execute(delete(RefreshTokenFamily).where(RefreshTokenFamily.subject == subject))
+
+
+async def families_of(
+    session: AsyncSession, subject: str
+) -> Sequence[tuple[RefreshTokenFamily, int, datetime | None, datetime | None]]:
+    """A runner's login sessions, oldest first, each with how many refresh tokens it issued,
+    when one was last exchanged, and when its newest one expires."""
+    tokens = (
+        select(
+            RefreshToken.family_id,
+            func.count().label("issued"),
+            func.max(RefreshToken.used_at).label("last_used_at"),
+            func.max(RefreshToken.expires_at).label("expires_at"),
+        )
+        .group_by(RefreshToken.family_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(RefreshTokenFamily, tokens.c.issued, tokens.c.last_used_at, tokens.c.expires_at)
+        .outerjoin(tokens, tokens.c.family_id == RefreshTokenFamily.id)
+        .where(RefreshTokenFamily.subject == subject)
+        .order_by(RefreshTokenFamily.created_at, RefreshTokenFamily.id)
+    )
+    return [(family, issued or 0, used, expires) for family, issued, used, expires in rows]

@@ -266,10 +266,12 @@ async def end_session(
         _session_revoked(session, family.subject, family.id)
 
 
-async def revoke_runner_sessions(session: AsyncSession, runner_id: str, now: datetime) -> int:
-    """End every login session of a runner (password reset, deactivation), telling every
-    service; returns how many were open."""
-    ended = await repository.revoke_subject(session, runner_id, now, "runner")
+async def revoke_runner_sessions(
+    session: AsyncSession, runner_id: str, now: datetime, *, keep: str | None = None
+) -> int:
+    """End every login session of a runner (password reset or change, deactivation) but
+    ``keep``, telling every service; returns how many were open."""
+    ended = await repository.revoke_subject(session, runner_id, now, "runner", keep)
     for family_id in ended:
         _session_revoked(session, runner_id, family_id)
     return len(ended)
@@ -283,6 +285,43 @@ def _session_revoked(session: AsyncSession, runner_id: str, family_id: str) -> N
         source=SOURCE,
         subject=runner_id,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LoginSession:
+    """One login session of a runner as they may see it: never a token or its hash."""
+
+    id: str
+    client_id: str
+    scopes: list[str]
+    created_at: datetime
+    #: When one of its refresh tokens was last exchanged (None: never refreshed).
+    last_used_at: datetime | None
+    #: When its newest refresh token stops working, unless revoked first.
+    expires_at: datetime | None
+    refresh_tokens_issued: int
+    revoked_at: datetime | None
+    revoked_reason: str | None
+
+
+async def sessions_of(session: AsyncSession, runner_id: str) -> list[LoginSession]:
+    """Every login session the token dealer keeps for a runner (their data export)."""
+    return [
+        LoginSession(
+            id=family.id,
+            client_id=family.client_id,
+            scopes=family.scope.split(),
+            created_at=family.created_at,
+            last_used_at=last_used_at,
+            expires_at=expires_at,
+            refresh_tokens_issued=issued,
+            revoked_at=family.revoked_at,
+            revoked_reason=family.revoked_reason,
+        )
+        for family, issued, last_used_at, expires_at in await repository.families_of(
+            session, runner_id
+        )
+    ]
 
 
 async def forget_runner(session: AsyncSession, runner_id: str) -> None:

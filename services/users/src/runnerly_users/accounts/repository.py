@@ -3,6 +3,7 @@ features read and change accounts through that service)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -55,6 +56,22 @@ async def discard_tokens(session: AsyncSession, user_id: str, purpose: str) -> N
             OneTimeToken.used_at.is_(None),
         )
     )
+
+
+async def unused_tokens(
+    session: AsyncSession, user_id: str, now: datetime
+) -> Sequence[OneTimeToken]:
+    """A runner's one-time tokens not used yet and not expired, oldest first."""
+    result = await session.scalars(
+        select(OneTimeToken)
+        .where(
+            OneTimeToken.user_id == user_id,
+            OneTimeToken.used_at.is_(None),
+            OneTimeToken.expires_at > now,
+        )
+        .order_by(OneTimeToken.created_at)
+    )
+    return result.all()
 
 
 async def find_token(session: AsyncSession, token_hash: str) -> OneTimeToken | None:

@@ -10,6 +10,7 @@ Argon2id work.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from runnerly_contracts.users import UserActivated, UserRegistered
 from runnerly_kit.auth import RUNNER_SCOPE
 from runnerly_kit.db import Database
-from runnerly_kit.errors import BadRequest, Forbidden
+from runnerly_kit.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound
 from runnerly_users import outbox
 from runnerly_users.accounts import repository
 from runnerly_users.credentials import check_password
@@ -44,6 +45,48 @@ async def find_account_by_email(context: Context, email: str) -> User | None:
 async def erase_account(context: Context, user_id: str) -> None:
     """Delete the account and its one-time tokens, in the request's transaction."""
     await repository.delete_user(context.session, user_id)
+
+
+async def pending_tokens(context: Context, user_id: str) -> Sequence[OneTimeToken]:
+    """The runner's one-time links still waiting to be followed (for their data export)."""
+    return await repository.unused_tokens(context.session, user_id, context.now)
+
+
+def wrong_password(field: str) -> InvalidInput:
+    """The 422 for a password that is not the account's: not a 401 (the token is fine)."""
+    return InvalidInput(
+        "The password is wrong.", code="wrong_password", details=[{"location": ["body", field]}]
+    )
+
+
+async def confirm_password(context: Context, user: User, password: str, field: str) -> None:
+    """Refuse with :func:`wrong_password` unless ``password`` is the account's own.
+
+    Argon2id is deliberately slow: call it in a read transaction, never while
+    holding SQLite's write lock.
+    """
+    if not await context.passwords.verify(user.password_hash, password):
+        raise wrong_password(field)
+
+
+async def account_as_checked(context: Context, user_id: str, checked_hash: str) -> User:
+    """The account again, in the write transaction that follows a password check.
+
+    404 when it is gone, 409 ``password_changed`` when its password changed
+    since it was checked (a concurrent change): what was proved is stale.
+    """
+    user = await repository.find_by_id(context.session, user_id)
+    if user is None:
+        raise NotFound("No such runner.")
+    if user.password_hash != checked_hash:
+        raise Conflict("The password changed meanwhile; try again.", code="password_changed")
+    return user
+
+
+def set_password_hash(context: Context, user: User, password_hash: str) -> None:
+    """Give the (loaded) account a new password hash."""
+    user.password_hash = password_hash
+    user.updated_at = context.now
 
 
 def is_admin(settings: UsersSettings, user: User) -> bool:

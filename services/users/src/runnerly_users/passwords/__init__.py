@@ -1,1 +1,1 @@
-"""Password reset by email: a mailed one-time link sets a new password and ends every session."""
+"""Passwords: reset by a mailed one-time link, or changed with the current one; sessions end."""

@@ -7,10 +7,11 @@ import uuid
 from fastapi import APIRouter, Response
 
 from runnerly_kit.auth import CurrentRunner, ensure_owner
+from runnerly_kit.runtime import RuntimeDep
 from runnerly_users.accounts.schemas import Accepted, EmailBody, TokenBody
 from runnerly_users.dependencies import ContextDep, ReadContextDep
 from runnerly_users.profiles import service
-from runnerly_users.profiles.schemas import Profile, ProfileChange
+from runnerly_users.profiles.schemas import AccountDeletion, Profile, ProfileChange
 
 router = APIRouter(tags=["profiles"])
 
@@ -69,6 +70,28 @@ async def delete_account(
     context: ContextDep,
 ) -> None:
     await service.delete_account(context, _own(runner, runner_id))
+
+
+@router.post(
+    "/v1/runners/{runner_id}/deletion",
+    status_code=204,
+    response_class=Response,
+    summary="Delete one's own account, confirmed with the password; every service forgets them.",
+    responses={
+        409: {"description": "`password_changed` meanwhile: nothing was deleted."},
+        422: {"description": "`wrong_password`: nothing was deleted."},
+    },
+)
+async def delete_account_with_password(
+    runner_id: uuid.UUID,
+    body: AccountDeletion,
+    runner: CurrentRunner,
+    context: ReadContextDep,
+    runtime: RuntimeDep,
+) -> None:
+    await service.delete_account_with_password(
+        context, runtime.db, _own(runner, runner_id), body.password
+    )
 
 
 @router.post(

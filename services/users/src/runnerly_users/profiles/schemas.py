@@ -9,6 +9,8 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from runnerly_users.credentials import MAX_PASSWORD_LENGTH
+
 Units = Literal["km", "miles"]
 #: ISO/IEC 5218: 0 not known, 1 male, 2 female, 9 not applicable.
 Sex = Literal[0, 1, 2, 9]
@@ -35,6 +37,14 @@ class Home(BaseModel):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both latitude and longitude, or neither")
         return self
+
+
+class AccountDeletion(BaseModel):
+    """The password again, to delete the account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 
 
 class EmailPreferences(BaseModel):

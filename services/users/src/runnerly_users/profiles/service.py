@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from runnerly_contracts.users import ProfileUpdated, UserDeleted
+from runnerly_kit.db import Database
 from runnerly_kit.errors import Conflict, InvalidInput, NotFound
 from runnerly_users import outbox
 from runnerly_users.accounts import service as accounts
 from runnerly_users.accounts.service import issue_token, redeem_token
-from runnerly_users.dependencies import Context
+from runnerly_users.dependencies import Context, in_transaction
 from runnerly_users.models import User
 from runnerly_users.one_time import Purpose
 from runnerly_users.profiles.schemas import EmailPreferences, Home, Profile, ProfileChange
@@ -142,3 +143,18 @@ async def delete_account(context: Context, runner_id: str) -> None:
     await get_account(context, runner_id)
     await accounts.erase_account(context, runner_id)
     outbox.publish(context.session, UserDeleted(user_id=runner_id), runner_id)
+
+
+async def delete_account_with_password(
+    context: Context, db: Database, runner_id: str, password: str
+) -> None:
+    """:func:`delete_account`, once ``password`` is the account's; a wrong one deletes nothing.
+
+    ``context`` is a read transaction (the password check is slow Argon2id
+    work); the deletion is a short write transaction of its own.
+    """
+    user = await get_account(context, runner_id)
+    await accounts.confirm_password(context, user, password, "password")
+    async with in_transaction(context, db) as write:
+        await accounts.account_as_checked(write, runner_id, user.password_hash)
+        await delete_account(write, runner_id)

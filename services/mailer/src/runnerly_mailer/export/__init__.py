@@ -1,0 +1,1 @@
+"""A runner's data export: the emails sent (or being sent) about them, never their links."""

@@ -1,0 +1,1 @@
+"""A runner's data export: the login sessions the token dealer keeps, never a token."""

@@ -1,0 +1,1 @@
+"""A runner's data export: everything the users service keeps about them, never a secret."""
