@@ -270,7 +270,27 @@ def test_the_login_commands_client_may_use_the_password_grant_only_for_runners_a
     assert cli["scopes"] == ["runner", "admin"]
     secret = credentials.client_secrets["runnerly-cli"]
     assert cli["secret_hash"] == "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
-    assert "grant_types" not in clients["alpha"]  # services keep the default grants
+    assert clients["alpha"]["grant_types"] == ["client_credentials"]  # its manifest's default
+
+
+def test_a_service_is_registered_with_the_grants_its_manifest_names(tmp_path: Path) -> None:
+    """A service whose manifest names more grants (the dashboard logs runners in) gets them at
+    the token dealer; the others get the client-credentials grant only."""
+    dashboard = ServiceManifest(
+        name="dashboard",
+        app_factory="runnerly_dashboard.main:create_app",
+        env_prefix="DASHBOARD_",
+        default_port=8700,
+        client_scopes=("runner",),
+        grant_types=("password", "refresh_token"),
+    )
+    config, credentials = _system([TOKENDEALER, dashboard], tmp_path)
+
+    clients = {c["client_id"]: c for c in json.loads(clients_json(config, credentials, {}))}
+
+    assert clients["dashboard"]["grant_types"] == ["password", "refresh_token"]
+    assert clients["dashboard"]["scopes"] == ["runner"]
+    assert clients["tokendealer"]["grant_types"] == ["client_credentials"]
 
 
 def test_one_grace_is_given_to_uvicorn_and_to_the_service(system: System) -> None:

@@ -31,6 +31,10 @@ class ServiceManifest:
     start_order: int = 100
     #: Scopes this service's own client may ask the token dealer for.
     client_scopes: tuple[str, ...] = ()
+    #: OAuth2 grants the token dealer lets this service's client use. A service calls its
+    #: peers in its own name (client credentials); the dashboard logs runners in
+    #: (``password``) and keeps their sessions alive (``refresh_token``).
+    grant_types: tuple[str, ...] = ("client_credentials",)
     #: It sends mail: the launcher gives it ``<PREFIX>SMTP_HOST`` and ``<PREFIX>SMTP_PORT``.
     sends_mail: bool = False
     #: Secrets the launcher generates once and passes as ``<PREFIX><NAME>`` (e.g. an

@@ -51,13 +51,14 @@ def client_secret(
 def clients_json(
     config: LauncherConfig, credentials: Credentials, environ: Mapping[str, str]
 ) -> str:
-    """The token dealer's ``CLIENTS``: every service's client id, secret hash and scopes,
-    and the ``runnerly login`` command's client (password grant)."""
+    """The token dealer's ``CLIENTS``: every service's client id, secret hash, scopes and
+    grants (its manifest's), and the ``runnerly login`` command's client (password grant)."""
     clients = [
         {
             "client_id": client_id(endpoint, environ),
             "secret_hash": _hash(client_secret(endpoint, credentials, environ)),
             "scopes": list(endpoint.manifest.client_scopes),
+            "grant_types": list(endpoint.manifest.grant_types),
         }
         for endpoint in config.services
     ]

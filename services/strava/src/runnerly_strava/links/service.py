@@ -37,10 +37,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_kit.columns import utcnow
+from runnerly_kit.crypto import TokenCipher
 from runnerly_kit.db import Database
 from runnerly_kit.errors import BadRequest, Conflict, ServiceUnavailable
 from runnerly_kit.logs import get_logger
-from runnerly_strava.crypto import TokenCipher
 from runnerly_strava.dependencies import Components
 from runnerly_strava.jobs import service as jobs
 from runnerly_strava.links import repository
