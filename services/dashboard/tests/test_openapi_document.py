@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from runnerly_dashboard import openapi
 from runnerly_kit.testing.contract import check_openapi_document
@@ -14,11 +15,11 @@ def test_the_committed_document_is_the_apps() -> None:
     committed = openapi.COMMITTED.read_text(encoding="utf-8")
 
     assert committed == openapi.rendered(), (
-        "services/dashboard/openapi.json is stale: run `uv run python -m runnerly_dashboard.openapi`"
+        "openapi.json is stale: run `uv run python -m runnerly_dashboard.openapi`"
     )
 
 
-def test_the_check_command_fails_on_a_stale_file(tmp_path) -> None:
+def test_the_check_command_fails_on_a_stale_file(tmp_path: Path) -> None:
     """`--check` exits 1 for a file that differs and 0 for a current one (CI can run it)."""
     stale = tmp_path / "openapi.json"
     stale.write_text("{}\n", encoding="utf-8")

@@ -40,6 +40,10 @@ class ServiceManifest:
     #: Secrets the launcher generates once and passes as ``<PREFIX><NAME>`` (e.g. an
     #: encryption key); in production the operator sets them like any other secret.
     generated_secrets: tuple[str, ...] = ()
+    #: Routes of this service a peer must know, as ``(peer, variable, path)``: the launcher
+    #: gives the peer ``<PEER_PREFIX><VARIABLE>`` = this service's URL + ``path`` (the
+    #: dashboard tells strava where Strava must send the browser back).
+    peer_urls: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def migrations_dir(self) -> Path | None:

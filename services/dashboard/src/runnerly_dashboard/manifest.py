@@ -19,4 +19,7 @@ MANIFEST = ServiceManifest(
     # client-credentials token would carry the runner scope for a subject "dashboard".
     grant_types=("password", "refresh_token"),
     generated_secrets=("SESSION_ENCRYPTION_KEY",),
+    # Strava sends the browser back here, where the connect's state is checked against the
+    # browser's session before the strava service exchanges the code.
+    peer_urls=(("strava", "REDIRECT_URL", "/bff/v1/strava/callback"),),
 )

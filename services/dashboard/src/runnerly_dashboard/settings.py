@@ -125,7 +125,7 @@ class DashboardSettings(ServiceSettings):
 
     @property
     def cookie_name(self) -> str:
-        """``__Host-`` outside development: the browser then insists on Secure, Path=/, no Domain."""
+        """``__Host-`` outside development: browsers then insist on Secure, Path=/, no Domain."""
         return "runnerly_session" if self.development else "__Host-runnerly_session"
 
     @property

@@ -205,12 +205,14 @@ async def _store_link(
     jobs.queue_listing(session, runner_id, now, after=None, backfill=True)
 
 
-async def connection(session: AsyncSession, runner_id: str) -> Connection:
-    """What the runner sees of their link."""
+async def connection(session: AsyncSession, settings: StravaSettings, runner_id: str) -> Connection:
+    """What the runner sees of their link, and whether connecting is possible here."""
+    configured = settings.strava_configured
     link = await repository.get_link(session, runner_id)
     if link is None:
-        return Connection(connected=False)
+        return Connection(configured=configured, connected=False)
     return Connection(
+        configured=configured,
         connected=link.status == LinkStatus.active,
         athlete_id=link.athlete_id,
         status=LinkStatus(link.status).value,

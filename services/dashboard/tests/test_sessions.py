@@ -1,0 +1,221 @@
+"""Browser sessions: the cookie, logging in and out, lifetimes and the refresh of the token."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from .support import PASSWORD, Stack, later, new_email
+
+
+async def test_the_first_visit_gets_an_httponly_lax_host_cookie_and_a_csrf_token(
+    stack: Stack,
+) -> None:
+    """GET /bff/v1/session starts an anonymous session: an opaque HttpOnly, SameSite=Lax,
+    Secure ``__Host-`` cookie, a CSRF token in the body, no runner; a second call keeps it."""
+    browser = stack.browser()
+
+    first = await browser.session()
+
+    assert first["runner"] is None
+    assert len(first["csrf_token"]) >= 32
+    (cookie,) = browser.set_cookies
+    assert cookie.startswith("__Host-runnerly_session=")
+    attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "secure", "path=/", "samesite=lax"} <= attributes
+    assert not any(part.startswith("domain") for part in attributes)
+    assert browser.cookie is not None and len(browser.cookie) >= 32
+    again = await browser.session()
+    assert again["csrf_token"] == first["csrf_token"]
+    assert len(browser.set_cookies) == 1
+    (row,) = await stack.rows()
+    assert browser.cookie not in (row.key_hash, str(row.id))  # only its hash is stored
+
+
+async def test_logging_in_rotates_the_cookie_and_the_csrf_token(stack: Stack) -> None:
+    """After the login the session has a new cookie value and CSRF token (no fixation): the
+    cookie an attacker may have planted before is worth nothing."""
+    email = new_email()
+    browser = stack.browser()
+    await stack.sign_up(browser, email)
+    planted, old_token = browser.cookie, browser.csrf_token
+
+    response = await browser.log_in(email, PASSWORD)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["runner"]["email"] == email
+    assert browser.cookie != planted
+    assert body["csrf_token"] != old_token
+    attacker = stack.browser()
+    attacker.cookie = planted
+    assert (await attacker.session())["runner"] is None
+    assert (await browser.get("/bff/v1/home")).status_code == 200
+
+
+async def test_the_tokens_are_kept_server_side_and_the_refresh_token_encrypted(
+    stack: Stack,
+) -> None:
+    """The browser receives no token at all; the row holds the tokens encrypted, bound to the
+    runner, and they work at the token dealer."""
+    browser, runner_id = await stack.runner()
+
+    row = await stack.row_of(browser)
+
+    assert row is not None and row.runner_id == runner_id
+    refresh = stack.decrypt(row, "refresh")
+    access = stack.decrypt(row, "access")
+    assert refresh not in (row.refresh_token or "")
+    assert access not in (row.access_token or "")
+    page = await browser.get("/bff/v1/session")
+    assert refresh not in page.text and access not in page.text
+    assert all(refresh not in c and access not in c for c in browser.set_cookies)
+
+
+async def test_a_wrong_password_is_401_and_an_inactive_account_403(stack: Stack) -> None:
+    """Wrong credentials: 401 invalid_credentials; an account not activated yet: 403
+    account_inactive with a message; neither logs the browser in."""
+    email = new_email()
+    browser = stack.browser()
+    await stack.sign_up(browser, email)
+
+    wrong = await browser.log_in(email, "not the password at all")
+    other = stack.browser()
+    unknown = await other.log_in(new_email(), PASSWORD)
+    inactive_email = new_email()
+    signed = await other.send(
+        "POST",
+        "/bff/v1/accounts",
+        json={"email": inactive_email, "password": PASSWORD, "name": "B"},
+    )
+    assert signed.status_code == 202
+    inactive = await other.log_in(inactive_email, PASSWORD)
+
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (401, "invalid_credentials")
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (401, "invalid_credentials")
+    assert (inactive.status_code, inactive.json()["error"]["code"]) == (403, "account_inactive")
+    assert "activation" in inactive.json()["error"]["message"]
+    assert all(row.runner_id is None for row in await stack.rows())
+
+
+async def test_logging_out_revokes_at_the_token_dealer_and_forgets_the_session(
+    stack: Stack,
+) -> None:
+    """DELETE /bff/v1/session: 204, the cookie is cleared, the row is gone, and the refresh
+    token it held is refused by the token dealer."""
+    browser, _ = await stack.runner()
+    row = await stack.row_of(browser)
+    assert row is not None
+    refresh = stack.decrypt(row, "refresh")
+    cookie = browser.cookie
+
+    response = await browser.send("DELETE", "/bff/v1/session")
+
+    assert response.status_code == 204
+    assert "max-age=0" in browser.set_cookies[-1].lower()
+    assert await stack.rows() == []
+    async with httpx.AsyncClient() as http:
+        refreshed = await http.post(
+            f"{stack.backend.tokendealer}/oauth/token",
+            data={"grant_type": "refresh_token", "refresh_token": refresh},
+            auth=("dashboard", stack.settings.client_secret.get_secret_value()),
+        )
+    assert refreshed.status_code == 400
+    browser.cookie = cookie
+    home = await browser.get("/bff/v1/home")
+    assert (home.status_code, home.json()["error"]["code"]) == (401, "not_logged_in")
+
+
+async def test_an_idle_session_ends_after_its_idle_lifetime(stack: Stack) -> None:
+    """Unused for the idle lifetime (2 h), the session is over: 401 not_logged_in; used within
+    it, it lives on."""
+    browser, _ = await stack.runner()
+    later(stack.clock, hours=1, minutes=59)
+    assert (await browser.get("/bff/v1/home")).status_code == 200
+
+    later(stack.clock, hours=2, seconds=1)
+    response = await browser.get("/bff/v1/home")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "not_logged_in")
+
+
+async def test_a_session_ends_after_its_absolute_lifetime_however_active(stack: Stack) -> None:
+    """Used every hour and a half, the session still ends 14 days after the login."""
+    browser, _ = await stack.runner()
+    for _ in range(int(14 * 24 / 1.5) - 1):
+        later(stack.clock, hours=1, minutes=30)
+        assert (await browser.get("/bff/v1/session")).json()["runner"] is not None
+
+    later(stack.clock, hours=1, minutes=30)
+    response = await browser.get("/bff/v1/home")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "not_logged_in")
+
+
+async def test_the_access_token_is_refreshed_before_it_expires(stack: Stack) -> None:
+    """Close to the access token's expiry, the next request refreshes it (the refresh token
+    rotates) and the screen loads."""
+    browser, _ = await stack.runner()
+    before = await stack.row_of(browser)
+    assert before is not None
+
+    later(stack.clock, minutes=14, seconds=30)
+    response = await browser.get("/bff/v1/home")
+
+    assert response.status_code == 200, response.text
+    after = await stack.row_of(browser)
+    assert after is not None
+    assert after.token_version == before.token_version + 1
+    assert stack.decrypt(after, "refresh") != stack.decrypt(before, "refresh")
+    assert stack.decrypt(after, "access") != stack.decrypt(before, "access")
+
+
+async def test_concurrent_requests_of_one_session_refresh_once(stack: Stack) -> None:
+    """Five requests arriving together with a nearly expired token: one refresh (the token
+    dealer would end the session on a refresh token spent twice); all five succeed, and the
+    session still works afterwards."""
+    browser, _ = await stack.runner()
+    before = await stack.row_of(browser)
+    assert before is not None
+    later(stack.clock, minutes=14, seconds=30)
+
+    answers = await asyncio.gather(*(browser.get("/bff/v1/settings") for _ in range(5)))
+
+    assert [a.status_code for a in answers] == [200] * 5
+    after = await stack.row_of(browser)
+    assert after is not None and after.token_version == before.token_version + 1
+    later(stack.clock, minutes=14, seconds=30)
+    assert (await browser.get("/bff/v1/settings")).status_code == 200
+
+
+async def test_a_refresh_the_token_dealer_refuses_ends_the_session(stack: Stack) -> None:
+    """When the login session was revoked elsewhere (the refresh token is refused), the next
+    refresh ends the browser session: 401 not_logged_in, the row forgotten."""
+    browser, _ = await stack.runner()
+    row = await stack.row_of(browser)
+    assert row is not None
+    async with httpx.AsyncClient() as http:
+        revoked = await http.post(
+            f"{stack.backend.tokendealer}/oauth/revoke",
+            data={"token": stack.decrypt(row, "refresh")},
+            auth=("dashboard", stack.settings.client_secret.get_secret_value()),
+        )
+    assert revoked.status_code == 200
+
+    later(stack.clock, minutes=15)
+    response = await browser.get("/bff/v1/settings")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "not_logged_in")
+    assert await stack.row_of(browser) is None
+
+
+async def test_screens_need_a_logged_in_runner(stack: Stack) -> None:
+    """Without a session, or with an anonymous one, a runner's screen is 401 not_logged_in."""
+    browser = stack.browser()
+    nobody = await browser.get("/bff/v1/home")
+    await browser.session()
+    anonymous = await browser.get("/bff/v1/settings")
+
+    for response in (nobody, anonymous):
+        assert (response.status_code, response.json()["error"]["code"]) == (401, "not_logged_in")
