@@ -3,8 +3,8 @@
 Each service's part (its document and the files it lists) is fetched with
 the runner's own token and written into a zip spooled to a temporary file
 (memory up to a few MiB, disk beyond), which is then streamed to the browser.
-A service that cannot give its part fails the whole export (502/503 naming
-the service): a zip that silently lacks a service's data would be a lie.
+A service that cannot give its part fails the whole export (502
+``export_incomplete`` naming the service): a zip that silently lacks a service's data would be a lie.
 A service joins the export by serving the kit's convention and being added
 to the configuration; nothing here names one.
 """
@@ -23,7 +23,7 @@ from runnerly_dashboard.dependencies import Context
 from runnerly_dashboard.export import zipping
 from runnerly_dashboard.export.schemas import ServiceExport
 from runnerly_dashboard.peers import Caller, Peer, raise_for_peer
-from runnerly_kit.errors import UpstreamError
+from runnerly_kit.errors import RunnerlyError, UpstreamError
 from runnerly_kit.logs import get_logger
 
 _log = get_logger("runnerly.dashboard.export")
@@ -60,7 +60,12 @@ async def build(context: Context, caller: Caller) -> IO[bytes]:
 
 
 async def _add_service(archive: zipfile.ZipFile, peer: Peer, caller: Caller) -> None:
-    body = await peer.json("GET", f"/v1/runners/{caller.runner_id}/export", caller=caller)
+    try:
+        body = await peer.json("GET", f"/v1/runners/{caller.runner_id}/export", caller=caller)
+    except RunnerlyError as error:
+        if error.status_code == 401:  # the runner's session ended: theirs to log in again
+            raise
+        raise _unreadable(peer, f"its export answered {error.status_code}") from error
     try:
         part = ServiceExport.model_validate(body)
     except ValidationError as exc:
@@ -83,7 +88,8 @@ async def _add_file(
     async with peer.http.raw.stream("GET", url, headers=caller.authorization) as response:
         if response.status_code != 200:
             await response.aread()
-            raise_for_peer(response, peer.name)
+            if response.status_code == 401:
+                raise_for_peer(response, peer.name)
             raise _unreadable(peer, f"a file of its export answered {response.status_code}")
         with archive.open(entry, "w") as target:
             async for chunk in response.aiter_bytes(_CHUNK):
