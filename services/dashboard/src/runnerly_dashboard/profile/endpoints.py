@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from runnerly_dashboard.caching import NO_STORE
 from runnerly_dashboard.dependencies import ContextDep
@@ -60,15 +60,9 @@ async def change_email(
     summary="Change the password (the current one is checked); other devices are logged out.",
 )
 async def change_password(
-    body: PasswordChange,
-    request: Request,
-    context: ContextDep,
-    caller: GuardedCallerDep,
-    browser: GuardedBrowserDep,
+    body: PasswordChange, context: ContextDep, caller: GuardedCallerDep
 ) -> Response:
-    await service.change_password(
-        context, caller, browser, body, address=sessions.client_address(request)
-    )
+    await service.change_password(context, caller, body)
     return Response(status_code=204)
 
 

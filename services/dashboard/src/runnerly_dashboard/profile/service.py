@@ -1,9 +1,9 @@
 """The settings screen's changes, each the users service's, for the runner.
 
-Changing the password ends every login session of the runner at the users
-service (as a reset does); this browser's session then logs in again with
-the new password, so the runner who changed it stays logged in here while
-every other device is logged out. Deleting the account ends this session.
+Changing the password ends every other login session of the runner (users
+keeps the one whose token asked for the change: this browser's), so the
+runner stays logged in here while every other device is logged out.
+Deleting the account ends this session.
 """
 
 from __future__ import annotations
@@ -16,10 +16,6 @@ from runnerly_dashboard.profile.schemas import EmailChangeAccepted, PasswordChan
 from runnerly_dashboard.sessions import service as sessions
 from runnerly_dashboard.sessions.service import Browser
 from runnerly_dashboard.shapes import Profile, ProfileChange
-from runnerly_kit.errors import RunnerlyError
-from runnerly_kit.logs import get_logger
-
-_log = get_logger("runnerly.dashboard.profile")
 
 
 def _runner_path(caller: Caller, rest: str = "") -> str:
@@ -51,24 +47,11 @@ async def change_email(context: Context, caller: Caller, email: str) -> EmailCha
     return EmailChangeAccepted.model_validate(answer)
 
 
-async def change_password(
-    context: Context, caller: Caller, browser: Browser, change: PasswordChange, *, address: str
-) -> None:
-    """Change the password, then keep this browser logged in with the new one."""
-    email = (await profile(context, caller)).email
+async def change_password(context: Context, caller: Caller, change: PasswordChange) -> None:
+    """Change the password (users checks the current one); other devices are logged out."""
     await context.parts.users.call(
         "POST", _runner_path(caller, "/password"), caller=caller, json=change.model_dump()
     )
-    try:
-        _, tokens = await sessions.authenticate(
-            context, email, change.new_password, address=address
-        )
-    except RunnerlyError as error:
-        # The password is changed; only staying logged in failed: log in again.
-        _log.warning("relogin_after_password_change_failed", code=error.code)
-        await sessions.end(context, browser)
-        return
-    await sessions.replace_tokens(context, browser, tokens)
 
 
 async def delete_account(context: Context, caller: Caller, browser: Browser, password: str) -> None:

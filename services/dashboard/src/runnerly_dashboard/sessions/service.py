@@ -214,14 +214,6 @@ async def end(context: Context, browser: Browser) -> None:
         await repository.delete_one(session, browser.id)
 
 
-async def replace_tokens(context: Context, browser: Browser, tokens: IssuedTokens) -> None:
-    """Keep the session with a new login (after a password change ended the old one)."""
-    async with context.db.transaction() as session:
-        row = await repository.by_id(session, browser.id)
-        if row is not None and row.runner_id is not None:
-            _store_tokens(context, row, row.runner_id, tokens)
-
-
 async def remember_time_zone(context: Context, browser: Browser, time_zone: str) -> None:
     """The runner's time zone, for the statistics of the home screen."""
     if browser.time_zone == time_zone:
