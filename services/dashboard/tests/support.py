@@ -1,4 +1,4 @@
-"""The dashboard's tests: the whole back end for real on loopback, and a browser that keeps a cookie.
+"""The dashboard's tests: the whole back end for real on loopback, and a browser with a cookie.
 
 Everything is real but Strava: the token dealer (with the dashboard's client,
 password and refresh grants), users (Argon2 at its cheapest), the mailer with
@@ -30,7 +30,6 @@ from runnerly_dashboard.settings import DashboardSettings
 from runnerly_kit.settings import Environment
 from runnerly_kit.testing.plugin import TestDatabase
 from runnerly_kit.testing.ports import free_port
-from runnerly_kit.testing.servers import serve
 from runnerly_kit.testing.stack import ServiceStack
 from runnerly_kit.testing.waiting import eventually
 from runnerly_launcher import mailbox
@@ -116,7 +115,7 @@ class Stack(ServiceStack[DashboardSettings]):
 
     async def row_of(self, browser: Browser) -> BrowserSession | None:
         """The row of a browser's current cookie."""
-        from runnerly_dashboard.sessions.service import hash_key  # noqa: PLC0415
+        from runnerly_dashboard.sessions.service import hash_key
 
         if browser.cookie is None:
             return None
@@ -125,7 +124,8 @@ class Stack(ServiceStack[DashboardSettings]):
     def decrypt(self, row: BrowserSession, purpose: str) -> str:
         """A token of a session row, decrypted with the dashboard's own key."""
         stored = row.access_token if purpose == "access" else row.refresh_token
-        assert stored is not None and row.runner_id is not None
+        assert stored is not None
+        assert row.runner_id is not None
         cipher = components_of(self.runtime).cipher
         return cipher.decrypt(stored, runner_id=row.runner_id, purpose=purpose)
 
@@ -299,7 +299,7 @@ async def running_backend(
             port=users_port, dashboard_url=dashboard_url,
             argon2_time_cost=1, argon2_memory_kib=8 * 1024, argon2_parallelism=1,
         )  # fmt: skip
-        from runnerly_mailer.manifest import MANIFEST as MAILER  # noqa: PLC0415
+        from runnerly_mailer.manifest import MANIFEST as MAILER
 
         await start(create_mailer, MailerSettings, MAILER, smtp_port=smtp_port)
         if runs:

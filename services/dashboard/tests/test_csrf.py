@@ -28,9 +28,7 @@ async def test_every_state_changing_route_refuses_a_call_without_the_token(stack
     assert len(routes) >= 17
 
     for method, path in routes:
-        response = await browser.request(
-            method, path, headers={"Origin": browser.origin}, json={}
-        )
+        response = await browser.request(method, path, headers={"Origin": browser.origin}, json={})
         assert response.status_code == 403, (method, path, response.text)
         assert response.json()["error"]["code"] == "csrf_failed", (method, path)
 

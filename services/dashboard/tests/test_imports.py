@@ -35,7 +35,8 @@ async def test_each_file_gets_its_result_and_a_bad_one_its_reason(stack: Stack) 
         ("evening.tcx", "created"),
         ("watch.fit", "created"),
     ]
-    assert results[1]["reason"] and "run_id" not in results[1]
+    assert results[1]["reason"]
+    assert "run_id" not in results[1]
     assert all(r["run_id"] for r in results if r["status"] == "created")
     assert await _run_count(browser) == 3
 
@@ -84,7 +85,7 @@ class TestTheSizeLimit:
         declared = await browser.upload(("big.gpx", big))
 
         async def chunks() -> Any:
-            yield b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.gpx\"\r\n\r\n"
+            yield b'--b\r\nContent-Disposition: form-data; name="files"; filename="x.gpx"\r\n\r\n'
             for _ in range(10):
                 yield b"x" * 10_000
             yield b"\r\n--b--\r\n"

@@ -25,7 +25,8 @@ async def test_the_first_visit_gets_an_httponly_lax_host_cookie_and_a_csrf_token
     attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"httponly", "secure", "path=/", "samesite=lax"} <= attributes
     assert not any(part.startswith("domain") for part in attributes)
-    assert browser.cookie is not None and len(browser.cookie) >= 32
+    assert browser.cookie is not None
+    assert len(browser.cookie) >= 32
     again = await browser.session()
     assert again["csrf_token"] == first["csrf_token"]
     assert len(browser.set_cookies) == 1
@@ -63,13 +64,15 @@ async def test_the_tokens_are_kept_server_side_and_the_refresh_token_encrypted(
 
     row = await stack.row_of(browser)
 
-    assert row is not None and row.runner_id == runner_id
+    assert row is not None
+    assert row.runner_id == runner_id
     refresh = stack.decrypt(row, "refresh")
     access = stack.decrypt(row, "access")
     assert refresh not in (row.refresh_token or "")
     assert access not in (row.access_token or "")
     page = await browser.get("/bff/v1/session")
-    assert refresh not in page.text and access not in page.text
+    assert refresh not in page.text
+    assert access not in page.text
     assert all(refresh not in c and access not in c for c in browser.set_cookies)
 
 
@@ -184,7 +187,8 @@ async def test_concurrent_requests_of_one_session_refresh_once(stack: Stack) -> 
 
     assert [a.status_code for a in answers] == [200] * 5
     after = await stack.row_of(browser)
-    assert after is not None and after.token_version == before.token_version + 1
+    assert after is not None
+    assert after.token_version == before.token_version + 1
     later(stack.clock, minutes=14, seconds=30)
     assert (await browser.get("/bff/v1/settings")).status_code == 200
 

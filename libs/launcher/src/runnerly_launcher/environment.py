@@ -102,10 +102,10 @@ def service_environment(
         if peer.name != endpoint.name:
             ours[f"{prefix}{peer.name.upper().replace('-', '_')}_URL"] = peer.url
     # Routes of other services this one must know (the dashboard's Strava callback).
-    for other in config.services:
-        for peer, variable, path in other.manifest.peer_urls:
-            if peer == endpoint.name and other.name != endpoint.name:
-                ours[f"{prefix}{variable}"] = f"{other.url.rstrip('/')}{path}"
+    for service in config.services:
+        for target, variable, path in service.manifest.peer_urls:
+            if target == endpoint.name and service.name != endpoint.name:
+                ours[f"{prefix}{variable}"] = f"{service.url.rstrip('/')}{path}"
     if endpoint.manifest.sends_mail:
         smtp_host, smtp_port = config.smtp_address
         ours[f"{prefix}SMTP_HOST"] = smtp_host

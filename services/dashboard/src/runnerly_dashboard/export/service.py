@@ -4,7 +4,8 @@ Each service's part (its document and the files it lists) is fetched with
 the runner's own token and written into a zip spooled to a temporary file
 (memory up to a few MiB, disk beyond), which is then streamed to the browser.
 A service that cannot give its part fails the whole export (502
-``export_incomplete`` naming the service): a zip that silently lacks a service's data would be a lie.
+``export_incomplete`` naming the service): a zip that silently lacked a
+service's data would be a lie.
 A service joins the export by serving the kit's convention and being added
 to the configuration; nothing here names one.
 """
