@@ -35,6 +35,7 @@ def test_in_development_the_other_loopback_names_of_the_public_port_are_trusted(
         "https://staging.runnerly.example",
     }
     assert local.cookie_name == "runnerly_session"
+    assert _settings(port=18700).public_url == "http://127.0.0.1:18700"
     assert deployed.cookie_name == "__Host-runnerly_session"
 
 

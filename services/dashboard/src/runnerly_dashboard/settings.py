@@ -49,8 +49,9 @@ class DashboardSettings(ServiceSettings):
     service_name: ClassVar[str] = "dashboard"
 
     port: int = DASHBOARD_PORT
-    #: The dashboard as browsers reach it (no path): the CSRF check's origin.
-    public_url: str = f"http://127.0.0.1:{DASHBOARD_PORT}"
+    #: The dashboard as browsers reach it (no path): the CSRF check's origin. Empty: this
+    #: machine on the service's own port (``runnerly up``, whatever port it was given).
+    public_url: str = ""
     #: Other origins the app may be served from (comma-separated), e.g. Vite's dev server.
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
     #: The built app (``web/dist``); empty: found next to the repository or the working folder.
@@ -96,6 +97,12 @@ class DashboardSettings(ServiceSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @model_validator(mode="after")
+    def _public_url_from_port(self) -> Self:
+        if not self.public_url:
+            object.__setattr__(self, "public_url", f"http://127.0.0.1:{self.port}")
+        return self
 
     @model_validator(mode="after")
     def _export_urls_known(self) -> Self:
