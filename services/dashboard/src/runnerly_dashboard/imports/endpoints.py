@@ -2,42 +2,24 @@
 
 The body is counted as it arrives and refused with a 413 past
 ``max_upload_bytes`` (runs' own limit), whether or not ``Content-Length``
-said so; Starlette spools each file to a temporary file past 1 MiB, so an
-upload is never held whole in memory.
+said so (the kit's :mod:`runnerly_kit.uploads`); each file is spooled to a
+temporary file past 1 MiB, so an upload is never held whole in memory.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.datastructures import UploadFile
-from starlette.types import Message
 
 from runnerly_dashboard.dependencies import ContextDep
 from runnerly_dashboard.imports import service
 from runnerly_dashboard.imports.schemas import ImportResult, ImportResults
 from runnerly_dashboard.sessions.service import GuardedCallerDep
-from runnerly_kit.errors import InvalidInput, PayloadTooLarge
+from runnerly_kit.errors import PayloadTooLarge
+from runnerly_kit.uploads import files_request_body, limited_form, uploaded_files
 
 router = APIRouter(prefix="/bff/v1", tags=["imports"])
 
-_UPLOAD_BODY = {
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["files"],
-                "properties": {
-                    "files": {
-                        "type": "array",
-                        "items": {"type": "string", "format": "binary"},
-                        "description": "GPX, TCX or FIT files, or zips of them.",
-                    }
-                },
-            }
-        }
-    },
-    "required": True,
-}
+_UPLOAD_BODY = files_request_body("GPX, TCX or FIT files, or zips of them.")
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
@@ -60,35 +42,15 @@ async def import_files(
     request: Request, context: ContextDep, caller: GuardedCallerDep
 ) -> ImportResults:
     settings = context.settings
-    limit = settings.max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidInput(
-            "Send the files as multipart/form-data, in fields named 'files'.",
-            code="not_multipart",
-        )
-    received = 0
-
-    async def receive() -> Message:
-        # Content-Length may be absent (chunked) or lie: count what actually arrives.
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > limit:
-            raise _too_large(limit)
-        return message
-
-    form = await Request(request.scope, receive).form(
-        max_files=settings.max_files_per_upload, max_fields=10
+    form = await limited_form(
+        request,
+        limit=settings.max_upload_bytes,
+        max_files=settings.max_files_per_upload,
+        too_large=_too_large(settings.max_upload_bytes),
     )
     try:
-        uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
-        if not uploads:
-            raise InvalidInput("The upload holds no file in a 'files' field.", code="no_file")
         results: list[ImportResult] = []
-        for upload in uploads:
+        for upload in uploaded_files(form):
             results += await service.import_file(
                 context,
                 caller,
