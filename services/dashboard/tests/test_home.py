@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import date
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
+
+from runnerly_kit.testing.ports import free_port
+from runnerly_kit.testing.servers import serve
 
 from .support import Stack, gpx_file
 
@@ -74,3 +81,43 @@ class TestWithRunsDown:
         assert response.json()["error"]["code"] == "peer_unavailable"
         assert "127.0.0.1" not in response.text
         assert stack.backend.runs.rsplit(":", 1)[1] not in response.text
+
+
+class TestWithRunsTooSlow:
+    """runs answers nothing until the test ends: every call to it misses its deadline."""
+
+    @pytest.fixture
+    async def slow_runs(self) -> AsyncIterator[str]:
+        released = asyncio.Event()
+        app = FastAPI()
+
+        @app.get("/{path:path}")
+        async def never(path: str) -> dict[str, str]:
+            await released.wait()
+            return {}
+
+        port = free_port()
+        async with serve(app, port=port):
+            try:
+                yield f"http://127.0.0.1:{port}"
+            finally:
+                released.set()
+
+    @pytest.fixture
+    def dashboard_options(self, slow_runs: str) -> dict[str, Any]:
+        return {"runs_url": slow_runs, "panel_deadline_seconds": 0.5}
+
+    async def test_each_runs_panel_is_unavailable_past_its_deadline(self, stack: Stack) -> None:
+        """runs hanging: the screen still answers, once the panels' deadline has passed, with
+        the runner and four unavailable panels."""
+        browser, runner_id = await stack.runner()
+
+        response = await browser.get("/bff/v1/home")
+
+        assert response.status_code == 200, response.text
+        home = response.json()
+        assert home["runner"]["id"] == runner_id
+        assert {home[p]["status"] for p in ("last_runs", "totals", "weekly_distance")} == {
+            "unavailable"
+        }
+        assert home["best_efforts"]["status"] == "unavailable"
