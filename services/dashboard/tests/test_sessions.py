@@ -6,6 +6,8 @@ import asyncio
 
 import httpx
 
+from runnerly_kit.testing.waiting import eventually
+
 from .support import PASSWORD, Stack, later, new_email
 
 
@@ -195,7 +197,8 @@ async def test_concurrent_requests_of_one_session_refresh_once(stack: Stack) -> 
 
 async def test_a_refresh_the_token_dealer_refuses_ends_the_session(stack: Stack) -> None:
     """When the login session was revoked elsewhere (the refresh token is refused), the next
-    refresh ends the browser session: 401 not_logged_in, the row forgotten."""
+    refresh ends the browser session: 401 not_logged_in, the row forgotten; GET
+    /bff/v1/session then answers a new anonymous session."""
     browser, _ = await stack.runner()
     row = await stack.row_of(browser)
     assert row is not None
@@ -212,6 +215,30 @@ async def test_a_refresh_the_token_dealer_refuses_ends_the_session(stack: Stack)
 
     assert (response.status_code, response.json()["error"]["code"]) == (401, "not_logged_in")
     assert await stack.row_of(browser) is None
+    # The app's first call then starts over with an anonymous session.
+    assert (await browser.session())["runner"] is None
+
+
+async def test_a_revoked_session_starts_over_anonymous_on_the_first_call(stack: Stack) -> None:
+    """The login session revoked (logged out elsewhere, the access token refused by users):
+    GET /bff/v1/session answers 200 with a new anonymous session, not an error."""
+    browser, _ = await stack.runner()
+    row = await stack.row_of(browser)
+    assert row is not None
+    async with httpx.AsyncClient() as http:
+        revoked = await http.post(
+            f"{stack.backend.tokendealer}/oauth/revoke",
+            data={"token": stack.decrypt(row, "access")},
+            auth=("dashboard", stack.settings.client_secret.get_secret_value()),
+        )
+    assert revoked.status_code == 200
+
+    async def anonymous() -> bool:
+        # The revocation reaches users through the broker within moments.
+        return (await browser.session())["runner"] is None
+
+    assert await eventually(anonymous, what="the session seen as revoked")
+    assert (await browser.get("/bff/v1/home")).status_code == 401
 
 
 async def test_screens_need_a_logged_in_runner(stack: Stack) -> None:

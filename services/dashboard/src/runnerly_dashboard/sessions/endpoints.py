@@ -10,7 +10,7 @@ from runnerly_dashboard.sessions import service
 from runnerly_dashboard.sessions.schemas import Credentials, LoggedIn, SessionState
 from runnerly_dashboard.sessions.service import BrowserDep, GuardedBrowserDep
 from runnerly_dashboard.shapes import Profile
-from runnerly_kit.errors import RunnerlyError
+from runnerly_kit.errors import RunnerlyError, Unauthenticated
 
 router = APIRouter(prefix="/bff/v1", tags=["session"])
 NO_STORE = {"Cache-Control": "no-store"}
@@ -30,15 +30,21 @@ async def get_session(
     request: Request, response: Response, context: ContextDep, browser: BrowserDep
 ) -> SessionState:
     response.headers.update(NO_STORE)
-    if browser is None:
-        opened = await service.start(context)
-        service.set_cookie(response, context, opened.key)
-        return SessionState(csrf_token=opened.browser.csrf_token, runner=None)
-    if browser.runner_id is None:
+    if browser is not None and browser.runner_id is None:
         return SessionState(csrf_token=browser.csrf_token, runner=None)
-    profile = await _profile(context, await service.caller(context, browser))
-    await service.remember_time_zone(context, browser, profile.time_zone)
-    return SessionState(csrf_token=browser.csrf_token, runner=profile)
+    if browser is not None:
+        try:
+            profile = await _profile(context, await service.caller(context, browser))
+        except Unauthenticated:
+            # The login session ended (refused refresh, revoked token): the app starts over
+            # with an anonymous session rather than failing its first call.
+            await service.end(context, browser)
+        else:
+            await service.remember_time_zone(context, browser, profile.time_zone)
+            return SessionState(csrf_token=browser.csrf_token, runner=profile)
+    opened = await service.start(context)
+    service.set_cookie(response, context, opened.key)
+    return SessionState(csrf_token=opened.browser.csrf_token, runner=None)
 
 
 @router.post(
