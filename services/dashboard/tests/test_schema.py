@@ -5,12 +5,11 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from runnerly_dashboard.manifest import MANIFEST
 from runnerly_dashboard.models import Base
 from runnerly_kit.db import Database
 from runnerly_kit.migrations import migrate_service
 from runnerly_kit.testing.plugin import TestDatabase
-
-from .support import MANIFEST
 
 
 async def test_the_migrated_database_matches_the_models(test_database: TestDatabase) -> None:
