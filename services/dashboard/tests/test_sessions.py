@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
+from sqlalchemy import update
 
+from runnerly_dashboard.models import BrowserSession
 from runnerly_kit.testing.waiting import eventually
 
 from .support import PASSWORD, Stack, later, new_email
@@ -250,3 +253,32 @@ async def test_screens_need_a_logged_in_runner(stack: Stack) -> None:
 
     for response in (nobody, anonymous):
         assert (response.status_code, response.json()["error"]["code"]) == (401, "not_logged_in")
+
+
+async def test_while_another_replica_refreshes_the_valid_token_is_used_meanwhile(
+    stack: Stack,
+) -> None:
+    """Another replica holds the session's refresh lease: a request keeps using the access
+    token while it is valid (no second refresh), and once it has expired answers 503
+    session_busy with Retry-After rather than spending the refresh token too."""
+    browser, _ = await stack.runner()
+    row = await stack.row_of(browser)
+    assert row is not None
+    async with stack.runtime.db.transaction() as session:
+        await session.execute(
+            update(BrowserSession)
+            .where(BrowserSession.id == row.id)
+            .values(refreshing_until=stack.clock.now + timedelta(hours=1))
+        )
+
+    later(stack.clock, minutes=14, seconds=30)
+    meanwhile = await browser.get("/bff/v1/settings")
+    later(stack.clock, minutes=1)
+    expired = await browser.get("/bff/v1/settings")
+
+    assert meanwhile.status_code == 200, meanwhile.text
+    assert (expired.status_code, expired.json()["error"]["code"]) == (503, "session_busy")
+    assert expired.headers["retry-after"] == "1"
+    after = await stack.row_of(browser)
+    assert after is not None
+    assert after.token_version == row.token_version
