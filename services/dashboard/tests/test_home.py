@@ -70,6 +70,8 @@ class TestWithRunsDown:
             assert home[panel]["message"]
         assert "127.0.0.1" not in response.text
         assert stack.backend.runs.rsplit(":", 1)[1] not in response.text
+        metrics = (await stack.http.get("/metrics")).text
+        assert 'dashboard_panels_unavailable_total{panel="LastRuns"} 1.0' in metrics
 
     async def test_a_screen_that_needs_runs_is_a_503_naming_no_address(self, stack: Stack) -> None:
         """The runs list with runs down: 503 with the kit's envelope, no host nor port in it."""

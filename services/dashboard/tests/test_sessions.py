@@ -105,6 +105,9 @@ async def test_a_wrong_password_is_401_and_an_inactive_account_403(stack: Stack)
     assert (inactive.status_code, inactive.json()["error"]["code"]) == (403, "account_inactive")
     assert "activation" in inactive.json()["error"]["message"]
     assert all(row.runner_id is None for row in await stack.rows())
+    metrics = (await stack.http.get("/metrics")).text
+    assert 'dashboard_logins_total{outcome="invalid_credentials"} 2.0' in metrics
+    assert 'dashboard_logins_total{outcome="account_inactive"} 1.0' in metrics
 
 
 async def test_logging_out_revokes_at_the_token_dealer_and_forgets_the_session(
@@ -177,6 +180,8 @@ async def test_the_access_token_is_refreshed_before_it_expires(stack: Stack) -> 
     assert after.token_version == before.token_version + 1
     assert stack.decrypt(after, "refresh") != stack.decrypt(before, "refresh")
     assert stack.decrypt(after, "access") != stack.decrypt(before, "access")
+    metrics = (await stack.http.get("/metrics")).text
+    assert 'dashboard_token_refreshes_total{outcome="ok"} 1.0' in metrics
 
 
 async def test_concurrent_requests_of_one_session_refresh_once(stack: Stack) -> None:

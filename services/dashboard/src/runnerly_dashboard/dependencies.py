@@ -19,6 +19,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from runnerly_dashboard.metrics import DashboardMetrics
 from runnerly_dashboard.peers import Peer
 from runnerly_dashboard.settings import DashboardSettings
 from runnerly_kit.app import Hook
@@ -68,6 +69,7 @@ class Components:
     strava: Peer
     #: The client for the token dealer and the export's file downloads.
     http: ServiceClient
+    metrics: DashboardMetrics
 
 
 def settings_of(runtime: Runtime) -> DashboardSettings:
@@ -100,6 +102,7 @@ def components_hook(clock: Clock) -> Hook:
                 runs=Peer("runs", settings.runs_url, http),
                 strava=Peer("strava", settings.strava_url, http),
                 http=http,
+                metrics=DashboardMetrics(runtime.registry),
             )
         )
 

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, Generic, Literal, TypeVar
 
+from prometheus_client import Counter
 from pydantic import BaseModel, ValidationError
 
 from runnerly_kit.errors import RunnerlyError
@@ -38,7 +39,12 @@ class Unavailable(BaseModel):
 
 
 async def gather_panel(
-    call: Awaitable[Any], *, ready: type[R], deadline: float, message: str
+    call: Awaitable[Any],
+    *,
+    ready: type[R],
+    deadline: float,
+    message: str,
+    unavailable: Counter | None = None,
 ) -> R | Unavailable:
     """``call``'s result as a ``ready`` panel (a :class:`Ready` subclass, whose ``data`` it
     validates), or :class:`Unavailable` past ``deadline`` seconds or on any error a peer
@@ -53,4 +59,6 @@ async def gather_panel(
         _log.warning("panel_unavailable", panel=name, code=error.code, status=error.status_code)
     except ValidationError as error:
         _log.error("panel_unreadable", panel=name, errors=error.error_count())
+    if unavailable is not None:
+        unavailable.labels(name).inc()
     return Unavailable(message=message)

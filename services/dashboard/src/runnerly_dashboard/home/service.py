@@ -61,7 +61,13 @@ async def home(context: Context, caller: Caller, time_zone: str | None) -> HomeS
         return (await runs.json("GET", path, caller=caller, params=params))[name]
 
     def panel(call: Any, ready: type[Any]) -> Any:
-        return gather_panel(call, ready=ready, deadline=deadline, message=_RUNS_DOWN)
+        return gather_panel(
+            call,
+            ready=ready,
+            deadline=deadline,
+            message=_RUNS_DOWN,
+            unavailable=context.parts.metrics.unavailable_panels,
+        )
 
     async with asyncio.TaskGroup() as group:
         runner = group.create_task(profile())

@@ -159,7 +159,13 @@ async def authenticate(
     context: Context, email: str, password: str, *, address: str
 ) -> tuple[Caller, IssuedTokens]:
     """Check the password at the token dealer: the runner and their new tokens."""
-    tokens = await token_dealer(context).log_in(email, password, address=address)
+    logins = context.parts.metrics.logins
+    try:
+        tokens = await token_dealer(context).log_in(email, password, address=address)
+    except RunnerlyError as refused:
+        logins.labels(refused.code).inc()
+        raise
+    logins.labels("ok").inc()
     return Caller(_subject(tokens.access_token), tokens.access_token), tokens
 
 
@@ -334,18 +340,23 @@ async def _refreshed(context: Context, session_id: uuid.UUID) -> Caller:
         claimed = await repository.claim_refresh(
             session, session_id, browser.token_version, context.now, context.now + _REFRESH_LEASE
         )
+    refreshes = context.parts.metrics.refreshes
     if not claimed:
+        refreshes.labels("busy").inc()
         return _meanwhile(context, browser, access)
     try:
         tokens = await token_dealer(context).refresh(refresh)
     except SessionEnded as ended:
+        refreshes.labels("ended").inc()
         _log.info("session_refresh_refused", session=str(session_id), reason=str(ended))
         await end(context, browser)
         raise not_logged_in("Your session has ended: log in again.") from None
     except RunnerlyError:
+        refreshes.labels("unavailable").inc()
         async with context.db.transaction() as session:
             await repository.release_refresh(session, session_id)
         return _meanwhile(context, browser, access)
+    refreshes.labels("ok").inc()
     async with context.db.transaction() as session:
         row = await repository.by_id(session, session_id)
         if row is None:  # logged out while we refreshed: the new tokens die with it
