@@ -8,7 +8,9 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import update
 
+from runnerly_dashboard.dependencies import Context, components_of
 from runnerly_dashboard.models import BrowserSession
+from runnerly_dashboard.sessions import service as sessions
 from runnerly_kit.testing.waiting import eventually
 
 from .support import PASSWORD, Stack, later, new_email
@@ -287,3 +289,22 @@ async def test_while_another_replica_refreshes_the_valid_token_is_used_meanwhile
     after = await stack.row_of(browser)
     assert after is not None
     assert after.token_version == row.token_version
+
+
+async def test_expired_sessions_are_deleted_by_the_purge(stack: Stack) -> None:
+    """The purge (a worker runs it every ten minutes) deletes sessions past their idle
+    lifetime and keeps the live ones."""
+    idle = stack.browser()
+    await idle.session()
+    later(stack.clock, hours=1, minutes=30)
+    active, runner_id = await stack.runner()
+    later(stack.clock, hours=1)
+    parts = components_of(stack.runtime)
+
+    ended = await sessions.purge_expired(
+        Context(stack.runtime.db, stack.settings, parts, parts.clock())
+    )
+
+    assert ended == 1
+    assert [row.runner_id for row in await stack.rows()] == [runner_id]
+    assert (await active.get("/bff/v1/home")).status_code == 200
