@@ -129,6 +129,25 @@ class Stack(ServiceStack[DashboardSettings]):
         cipher = components_of(self.runtime).cipher
         return cipher.decrypt(stored, runner_id=row.runner_id, purpose=purpose)
 
+    async def token_of(self, browser: Browser, purpose: str) -> str:
+        """The access or refresh token the dashboard keeps for a browser's session."""
+        row = await self.row_of(browser)
+        assert row is not None
+        return self.decrypt(row, purpose)
+
+    async def token_dealer_call(self, path: str, **form: str) -> httpx.Response:
+        """POST a form to the token dealer as the dashboard's client (``/oauth/revoke`` must
+        succeed; ``/oauth/token`` answers are the caller's to check)."""
+        async with httpx.AsyncClient() as http:
+            response = await http.post(
+                f"{self.backend.tokendealer}{path}",
+                data=form,
+                auth=(DASHBOARD_CLIENT.client_id, DASHBOARD_CLIENT.password),
+            )
+        if path == "/oauth/revoke":
+            assert response.status_code == 200, response.text
+        return response
+
     async def runner(self, email: str | None = None) -> tuple[Browser, str]:
         """A browser logged in as a new, activated runner; and the runner's id."""
         browser = self.browser()

@@ -17,13 +17,12 @@ async def test_the_deleted_runners_sessions_are_forgotten(stack: Stack) -> None:
     second = stack.browser()
     assert (await second.log_in(email, PASSWORD)).status_code == 200
     other, _ = await stack.runner()
-    row = await stack.row_of(browser)
-    assert row is not None
+    access = await stack.token_of(browser, "access")
 
     async with httpx.AsyncClient() as http:
         deleted = await http.delete(
             f"{stack.backend.users}/v1/runners/{runner_id}",
-            headers={"Authorization": f"Bearer {stack.decrypt(row, 'access')}"},
+            headers={"Authorization": f"Bearer {access}"},
         )
     assert deleted.status_code == 204, deleted.text
 

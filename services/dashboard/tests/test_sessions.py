@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-import httpx
 from sqlalchemy import update
 
 from runnerly_dashboard.dependencies import Context, components_of
@@ -118,9 +117,7 @@ async def test_logging_out_revokes_at_the_token_dealer_and_forgets_the_session(
     """DELETE /bff/v1/session: 204, the cookie is cleared, the row is gone, and the refresh
     token it held is refused by the token dealer."""
     browser, _ = await stack.runner()
-    row = await stack.row_of(browser)
-    assert row is not None
-    refresh = stack.decrypt(row, "refresh")
+    refresh = await stack.token_of(browser, "refresh")
     cookie = browser.cookie
 
     response = await browser.send("DELETE", "/bff/v1/session")
@@ -128,12 +125,9 @@ async def test_logging_out_revokes_at_the_token_dealer_and_forgets_the_session(
     assert response.status_code == 204
     assert "max-age=0" in browser.set_cookies[-1].lower()
     assert await stack.rows() == []
-    async with httpx.AsyncClient() as http:
-        refreshed = await http.post(
-            f"{stack.backend.tokendealer}/oauth/token",
-            data={"grant_type": "refresh_token", "refresh_token": refresh},
-            auth=("dashboard", stack.settings.client_secret.get_secret_value()),
-        )
+    refreshed = await stack.token_dealer_call(
+        "/oauth/token", grant_type="refresh_token", refresh_token=refresh
+    )
     assert refreshed.status_code == 400
     browser.cookie = cookie
     home = await browser.get("/bff/v1/home")
@@ -210,15 +204,7 @@ async def test_a_refresh_the_token_dealer_refuses_ends_the_session(stack: Stack)
     refresh ends the browser session: 401 not_logged_in, the row forgotten; GET
     /bff/v1/session then answers a new anonymous session."""
     browser, _ = await stack.runner()
-    row = await stack.row_of(browser)
-    assert row is not None
-    async with httpx.AsyncClient() as http:
-        revoked = await http.post(
-            f"{stack.backend.tokendealer}/oauth/revoke",
-            data={"token": stack.decrypt(row, "refresh")},
-            auth=("dashboard", stack.settings.client_secret.get_secret_value()),
-        )
-    assert revoked.status_code == 200
+    await stack.token_dealer_call("/oauth/revoke", token=await stack.token_of(browser, "refresh"))
 
     later(stack.clock, minutes=15)
     response = await browser.get("/bff/v1/settings")
@@ -233,15 +219,7 @@ async def test_a_revoked_session_starts_over_anonymous_on_the_first_call(stack: 
     """The login session revoked (logged out elsewhere, the access token refused by users):
     GET /bff/v1/session answers 200 with a new anonymous session, not an error."""
     browser, _ = await stack.runner()
-    row = await stack.row_of(browser)
-    assert row is not None
-    async with httpx.AsyncClient() as http:
-        revoked = await http.post(
-            f"{stack.backend.tokendealer}/oauth/revoke",
-            data={"token": stack.decrypt(row, "access")},
-            auth=("dashboard", stack.settings.client_secret.get_secret_value()),
-        )
-    assert revoked.status_code == 200
+    await stack.token_dealer_call("/oauth/revoke", token=await stack.token_of(browser, "access"))
 
     async def anonymous() -> bool:
         # The revocation reaches users through the broker within moments.
