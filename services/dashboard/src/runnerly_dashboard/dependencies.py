@@ -23,6 +23,7 @@ from runnerly_dashboard.metrics import DashboardMetrics
 from runnerly_dashboard.peers import Peer
 from runnerly_dashboard.settings import DashboardSettings
 from runnerly_kit.app import Hook
+from runnerly_kit.auth import TokenVerifier
 from runnerly_kit.crypto import TokenCipher
 from runnerly_kit.db import Database
 from runnerly_kit.http import ServiceClient
@@ -70,6 +71,8 @@ class Components:
     #: The client for the token dealer and the export's file downloads.
     http: ServiceClient
     metrics: DashboardMetrics
+    #: Checks the tokens the token dealer hands out (the kit's, against its JWKS).
+    verifier: TokenVerifier
 
 
 def settings_of(runtime: Runtime) -> DashboardSettings:
@@ -103,6 +106,7 @@ def components_hook(clock: Clock) -> Hook:
                 strava=Peer("strava", settings.strava_url, http),
                 http=http,
                 metrics=DashboardMetrics(runtime.registry),
+                verifier=runtime.verifier,
             )
         )
 

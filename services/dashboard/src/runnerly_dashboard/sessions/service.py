@@ -23,9 +23,7 @@ that change anything take a ``Guarded`` one, which checks CSRF first.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -41,7 +39,7 @@ from runnerly_dashboard.peers import Caller, not_logged_in
 from runnerly_dashboard.sessions import csrf, repository
 from runnerly_dashboard.sessions.tokens import IssuedTokens, SessionEnded, TokenDealer
 from runnerly_kit.crypto import UndecryptableToken
-from runnerly_kit.errors import Forbidden, RunnerlyError, ServiceUnavailable
+from runnerly_kit.errors import Forbidden, RunnerlyError, ServiceUnavailable, Unauthenticated
 from runnerly_kit.logs import get_logger
 
 _log = get_logger("runnerly.dashboard.sessions")
@@ -165,8 +163,15 @@ async def authenticate(
     except RunnerlyError as refused:
         logins.labels(refused.code).inc()
         raise
+    try:
+        # Verified like every service verifies it: the runner is the signed subject.
+        claims = await context.parts.verifier.verify(tokens.access_token)
+    except Unauthenticated as exc:
+        raise ServiceUnavailable(
+            "Logging in is not possible right now.", code="login_unavailable"
+        ) from exc
     logins.labels("ok").inc()
-    return Caller(_subject(tokens.access_token), tokens.access_token), tokens
+    return Caller(claims.subject, tokens.access_token), tokens
 
 
 async def abandon(context: Context, tokens: IssuedTokens) -> None:
@@ -277,22 +282,6 @@ def _decrypted(context: Context, browser: Browser, purpose: str) -> str | None:
         # Another key (DASHBOARD_SESSION_ENCRYPTION_KEY changed) or an altered row.
         _log.warning("session_token_undecryptable", session=str(browser.id))
         return None
-
-
-def _subject(access_token: str) -> str:
-    """The runner id in a token the token dealer just gave us over its own connection.
-
-    Read without checking the signature: it came from the token dealer itself,
-    not from a browser; every service that receives it verifies it.
-    """
-    try:
-        payload = access_token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return str(claims["sub"])
-    except (IndexError, ValueError, KeyError, TypeError) as exc:
-        raise ServiceUnavailable(
-            "Logging in is not possible right now.", code="login_unavailable"
-        ) from exc
 
 
 # ---------------------------------------------------------------- the runner's token
