@@ -1,0 +1,90 @@
+/** A labelled form control with its error next to it (aria-describedby, aria-invalid). */
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+
+interface Common {
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+}
+
+function useDescribed(error?: string, hint?: string) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const extra = (
+    <>
+      {hint ? (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+  return { id, describedBy, extra };
+}
+
+export function Field({ label, error, hint, ...input }: Common & InputHTMLAttributes<HTMLInputElement>): ReactNode {
+  const { id, describedBy, extra } = useDescribed(error, hint);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {extra}
+    </div>
+  );
+}
+
+export function TextArea({ label, error, hint, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>): ReactNode {
+  const { id, describedBy, extra } = useDescribed(error, hint);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {extra}
+    </div>
+  );
+}
+
+export function Select({
+  label,
+  error,
+  hint,
+  children,
+  ...select
+}: Common & SelectHTMLAttributes<HTMLSelectElement>): ReactNode {
+  const { id, describedBy, extra } = useDescribed(error, hint);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...select}>
+        {children}
+      </select>
+      {extra}
+    </div>
+  );
+}
+
+/** A form-wide message (success or failure) announced to screen readers. */
+export function FormMessage({ error, success }: { error?: string | null; success?: string | null }): ReactNode {
+  if (error) {
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
+  }
+  if (success) {
+    return (
+      <p role="status" className="success">
+        {success}
+      </p>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,91 @@
+/** The frame of every screen: skip link, header with navigation, and the main region. */
+import { useQueryClient, useMutation } from "@tanstack/react-query";
+import { useEffect, useRef, type ReactNode } from "react";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
+
+import { logOut } from "../api/bff";
+import { replaceSession, useSession } from "../api/session";
+
+const NAV = [
+  { to: "/", label: "Home" },
+  { to: "/runs", label: "Runs" },
+  { to: "/import", label: "Import" },
+  { to: "/strava", label: "Strava" },
+  { to: "/settings", label: "Settings" },
+] as const;
+
+/**
+ * Moves focus to the new screen's h1 after navigating, as a page load would, so a
+ * keyboard or screen-reader user starts reading the new screen (not on the first load).
+ */
+function useFocusOnNavigate(): void {
+  const location = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>("main h1");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [location.pathname]);
+}
+
+export function Layout(): ReactNode {
+  const { data } = useSession();
+  const runner = data?.runner ?? null;
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const logout = useMutation({
+    mutationFn: logOut,
+    onSettled: () => {
+      replaceSession(queryClient, null);
+      void navigate("/login");
+    },
+  });
+  useFocusOnNavigate();
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <span className="brand">Runnerly</span>
+        {runner ? (
+          <nav aria-label="Main">
+            <ul>
+              {NAV.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.to === "/"}>
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+            <button type="button" className="link-button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+              Log out
+            </button>
+          </nav>
+        ) : (
+          <nav aria-label="Account">
+            <ul>
+              <li>
+                <NavLink to="/login">Log in</NavLink>
+              </li>
+              <li>
+                <NavLink to="/signup">Sign up</NavLink>
+              </li>
+            </ul>
+          </nav>
+        )}
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import { useState, type ReactNode } from "react";
+import { Link } from "react-router";
+
+import { signUp } from "../api/bff";
+import { Field, FormMessage } from "../components/Field";
+import { useForm } from "../components/useForm";
+import { MIN_PASSWORD_LENGTH, emailProblem, nameProblem, passwordProblem, validate } from "../validation";
+
+export function SignUp(): ReactNode {
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const form = useForm(
+    () => validate({ name: nameProblem(name), email: emailProblem(email), password: passwordProblem(password) }),
+    () => signUp({ name: name.trim(), email: email.trim(), password }),
+  );
+
+  if (form.done) {
+    return (
+      <div className="narrow">
+        <h1>Sign up</h1>
+        <p role="status" className="success">
+          Check your email: we sent a link to {email.trim()} to activate your account.
+        </p>
+        <p>
+          Once activated, <Link to="/login">log in</Link>.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="narrow">
+      <h1>Sign up</h1>
+      <form noValidate onSubmit={form.onSubmit}>
+        <Field label="Name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={form.fieldErrors.name} required />
+        <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
+        <Field
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="new-password"
+          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={form.fieldErrors.password}
+          required
+        />
+        <FormMessage error={form.formError} />
+        <button type="submit" disabled={form.pending}>
+          Sign up
+        </button>
+      </form>
+      <p>
+        Already have an account? <Link to="/login">Log in</Link>
+      </p>
+    </div>
+  );
+}
