@@ -8,17 +8,7 @@ import createClient from "openapi-fetch";
 import { CsrfStore, csrfMiddleware, type SessionEvents } from "./csrf";
 import { toApiError } from "./errors";
 import type { paths } from "./schema.gen";
-import type {
-  HomeScreen,
-  ImportResult,
-  Profile,
-  ProfileChange,
-  RunDetail,
-  RunPage,
-  RunScreen,
-  Session,
-  StravaLink,
-} from "./types";
+import type { ProfileChange, Session } from "./types";
 
 // openapi-fetch builds Request objects, which need an absolute URL outside a browser page.
 const origin = typeof location === "undefined" ? "http://localhost" : location.origin;
@@ -41,29 +31,23 @@ client.use(
   }),
 );
 
-interface Answer {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
-
-/** The body of a 2xx answer, or the error envelope thrown as an ApiError. */
-async function unwrap<T>(call: Promise<Answer>): Promise<T> {
+/** The body of a 2xx answer (typed by the schema), or the error envelope thrown as an ApiError. */
+async function unwrap<D>(call: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<D> {
   const { data, error, response } = await call;
   if (!response.ok) throw toApiError(response.status, error);
-  return data as T;
+  return data as D;
 }
 
 // Session ---------------------------------------------------------------------------------
 
 export async function getSession(): Promise<Session> {
-  const session = await unwrap<Session>(client.GET("/bff/v1/session"));
+  const session = await unwrap(client.GET("/bff/v1/session"));
   csrf.set(session.csrf_token);
   return session;
 }
 
 export async function logIn(email: string, password: string): Promise<Session> {
-  const session = await unwrap<Session>(
+  const session = await unwrap(
     client.POST("/bff/v1/session", { body: { email, password } }),
   );
   // Logging in rotates the token: the old one is refused from now on.
@@ -79,26 +63,26 @@ export async function logOut(): Promise<void> {
 // Account (no login needed) -----------------------------------------------------------------
 
 export const signUp = (body: { email: string; password: string; name: string }) =>
-  unwrap<void>(client.POST("/bff/v1/accounts", { body }));
+  unwrap(client.POST("/bff/v1/accounts", { body }));
 
 export const activate = (token: string) =>
-  unwrap<void>(client.POST("/bff/v1/activations", { body: { token } }));
+  unwrap(client.POST("/bff/v1/activations", { body: { token } }));
 
 export const resendActivation = (email: string) =>
-  unwrap<void>(client.POST("/bff/v1/activations/resend", { body: { email } }));
+  unwrap(client.POST("/bff/v1/activations/resend", { body: { email } }));
 
 export const requestPasswordReset = (email: string) =>
-  unwrap<void>(client.POST("/bff/v1/password-resets", { body: { email } }));
+  unwrap(client.POST("/bff/v1/password-resets", { body: { email } }));
 
 export const confirmPasswordReset = (token: string, password: string) =>
-  unwrap<void>(client.POST("/bff/v1/password-resets/confirm", { body: { token, password } }));
+  unwrap(client.POST("/bff/v1/password-resets/confirm", { body: { token, password } }));
 
 export const confirmEmailChange = (token: string) =>
-  unwrap<void>(client.POST("/bff/v1/email-changes/confirm", { body: { token } }));
+  unwrap(client.POST("/bff/v1/email-changes/confirm", { body: { token } }));
 
 // Screens ---------------------------------------------------------------------------------
 
-export const getHome = () => unwrap<HomeScreen>(client.GET("/bff/v1/home"));
+export const getHome = () => unwrap(client.GET("/bff/v1/home"));
 
 export interface RunFilter {
   after?: string | undefined;
@@ -108,43 +92,43 @@ export interface RunFilter {
 }
 
 export const listRuns = (query: RunFilter) =>
-  unwrap<RunPage>(client.GET("/bff/v1/runs", { params: { query } }));
+  unwrap(client.GET("/bff/v1/runs", { params: { query } }));
 
 export const getRun = (runId: string) =>
-  unwrap<RunScreen>(client.GET("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
+  unwrap(client.GET("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
 
 export const patchRun = (runId: string, body: { title?: string; description?: string | null }) =>
-  unwrap<RunDetail>(
+  unwrap(
     client.PATCH("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } }, body }),
   );
 
 export const deleteRun = (runId: string) =>
-  unwrap<void>(client.DELETE("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
+  unwrap(client.DELETE("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
 
-export const getStrava = () => unwrap<StravaLink>(client.GET("/bff/v1/strava"));
+export const getStrava = () => unwrap(client.GET("/bff/v1/strava"));
 
 export const connectStrava = () =>
-  unwrap<{ authorize_url: string }>(client.POST("/bff/v1/strava/connect"));
+  unwrap(client.POST("/bff/v1/strava/connect"));
 
-export const disconnectStrava = () => unwrap<void>(client.DELETE("/bff/v1/strava"));
+export const disconnectStrava = () => unwrap(client.DELETE("/bff/v1/strava"));
 
-export const syncStrava = () => unwrap<void>(client.POST("/bff/v1/strava/sync"));
+export const syncStrava = () => unwrap(client.POST("/bff/v1/strava/sync"));
 
-export const getSettings = () => unwrap<{ profile: Profile }>(client.GET("/bff/v1/settings"));
+export const getSettings = () => unwrap(client.GET("/bff/v1/settings"));
 
 export const patchProfile = (body: ProfileChange) =>
-  unwrap<Profile>(client.PATCH("/bff/v1/settings/profile", { body }));
+  unwrap(client.PATCH("/bff/v1/settings/profile", { body }));
 
 export const changeEmail = (email: string) =>
-  unwrap<void>(client.POST("/bff/v1/settings/email", { body: { email } }));
+  unwrap(client.POST("/bff/v1/settings/email", { body: { email } }));
 
 export const changePassword = (current_password: string, new_password: string) =>
-  unwrap<void>(client.POST("/bff/v1/settings/password", { body: { current_password, new_password } }));
+  unwrap(client.POST("/bff/v1/settings/password", { body: { current_password, new_password } }));
 
 export const deleteAccount = (password: string) =>
-  unwrap<void>(client.POST("/bff/v1/account/deletion", { body: { password } }));
+  unwrap(client.POST("/bff/v1/account/deletion", { body: { password } }));
 
 export const EXPORT_URL = "/bff/v1/export";
 export const IMPORTS_URL = "/bff/v1/imports";
 
-export type { ImportResult };
+

@@ -1,32 +1,21 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import type { HomeScreen, Profile, RunSummary } from "../api/types";
+import type { HomeScreen } from "../api/types";
+import { aProfile, aRun } from "../test/fixtures";
 import { HomePanels } from "../pages/Home";
 import { renderScreen } from "../test/render";
 
-const runner: Profile = {
-  id: "u1",
-  email: "ana@example.com",
-  name: "Ana",
-  units: "miles",
-  time_zone: "America/New_York",
-  email_preferences: { monthly_report: true },
-};
+const runner = aProfile({ units: "miles", time_zone: "America/New_York" });
 
-const run: RunSummary = {
-  id: "r1",
-  title: "Morning run",
+const run = aRun({
   started_at: "2026-12-01T03:30:00Z",
   time_zone: "Europe/Paris",
   distance_m: 16093.44,
   moving_time_s: 4800,
   elapsed_time_s: 4900,
-  average_speed_mps: 3.35,
   average_pace_s_per_km: 298.26,
-  polyline: "",
-  sources: [{ source: "gpx", source_id: "abc" }],
-};
+});
 
 function home(overrides: Partial<HomeScreen> = {}): HomeScreen {
   return {
@@ -45,7 +34,7 @@ function home(overrides: Partial<HomeScreen> = {}): HomeScreen {
     },
     best_efforts: {
       status: "ok",
-      data: [{ name: "5K", distance_m: 5000, elapsed_s: 1380, pace_s_per_km: 276, run_id: "r1", run_started_at: run.started_at }],
+      data: [{ name: "5K", distance_m: 5000, elapsed_s: 1380, pace_s_per_km: 276, run_id: "r1", run_started_at: run.started_at, start_offset_s: 0 }],
     },
     ...overrides,
   };

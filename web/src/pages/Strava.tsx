@@ -11,14 +11,15 @@ import { formatDateTime } from "../format/dates";
 
 const stravaKey = ["strava"] as const;
 
-/** Strava's words for the athlete, whatever fields the link carries. */
-export function athleteName(athlete: StravaLink["athlete"]): string | null {
-  if (!athlete) return null;
-  const first = typeof athlete.firstname === "string" ? athlete.firstname : "";
-  const last = typeof athlete.lastname === "string" ? athlete.lastname : "";
-  const name = `${first} ${last}`.trim() || (typeof athlete.name === "string" ? athlete.name : "");
-  return name || null;
-}
+const STATES: Record<NonNullable<StravaLink["state"]>, string> = {
+  active: "Linked",
+  broken: "Broken: Strava refused our access. Disconnect, then connect again.",
+};
+const BACKFILL: Record<NonNullable<StravaLink["backfill"]>, string> = {
+  pending: "waiting to start",
+  running: "bringing in your past runs",
+  done: "all past runs brought in",
+};
 
 /** What the callback's redirect says (`/strava?connected=1` or `?error=...`). */
 function callbackNotice(params: URLSearchParams): { error?: string; success?: string } {
@@ -69,13 +70,19 @@ export function Strava(): ReactNode {
         <>
           <dl className="figures">
             <div>
-              <dt>Athlete</dt>
-              <dd>{athleteName(link.data.athlete) ?? "Connected"}</dd>
+              <dt>Strava athlete</dt>
+              <dd>{link.data.athlete ? `#${link.data.athlete.id}` : "–"}</dd>
             </div>
             <div>
-              <dt>State</dt>
-              <dd>{link.data.state ?? "connected"}</dd>
+              <dt>Link</dt>
+              <dd>{link.data.state ? STATES[link.data.state] : "Linked"}</dd>
             </div>
+            {link.data.backfill ? (
+              <div>
+                <dt>Past runs</dt>
+                <dd>{BACKFILL[link.data.backfill]}</dd>
+              </div>
+            ) : null}
             <div>
               <dt>Last sync</dt>
               <dd>{link.data.last_sync_at ? formatDateTime(link.data.last_sync_at, runner.time_zone) : "not yet"}</dd>

@@ -1,20 +1,10 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 
-import type { Profile } from "../api/types";
+import { aProfile } from "../test/fixtures";
 import { checkDraft, draftOf, profileChange, timeZones } from "./Settings";
 
-const profile: Profile = {
-  id: "u1",
-  email: "ana@example.com",
-  name: "Ana",
-  units: "km",
-  time_zone: "Europe/Paris",
-  home: { place: "Lyon", latitude: 45.76, longitude: 4.84 },
-  max_heart_rate: 190,
-  resting_heart_rate: null,
-  email_preferences: { monthly_report: true },
-};
+const profile = aProfile({ home: { place: "Lyon", latitude: 45.76, longitude: 4.84 }, max_heart_rate: 190 });
 
 describe("the profile form", () => {
   it("sends only what changed", () => {
