@@ -38,7 +38,7 @@ function LineChart({ title, x, y, units, formatValue, inverted = false }: LinePr
         scales: { x: { time: false }, y: { dir: inverted ? -1 : 1 } },
         axes: [
           { values: (_u, ticks) => ticks.map((t) => `${t} ${unitLabel(units)}`) },
-          { values: (_u, ticks) => ticks.map((t) => formatValue(t)), size: 56 },
+          { values: (_u, ticks) => ticks.map((t) => formatValue(t)), size: 84 },
         ],
         series: [{}, { label: title, stroke: "#0b5cad", width: 1.5, spanGaps: false }],
       },

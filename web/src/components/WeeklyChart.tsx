@@ -35,7 +35,8 @@ export function WeeklyChart({ weeks, units }: { weeks: WeekDistance[]; units: Un
         <line x1={0} x2={WIDTH} y1={HEIGHT} y2={HEIGHT} className="axis" />
         {weeks.map((week, i) =>
           i % 3 === 0 ? (
-            <text key={week.week_start} x={i * slot + slot / 2} y={HEIGHT + 14} textAnchor="middle" className="tick">
+            // The first label starts at the bar's left edge: centred, it would be cut off.
+            <text key={week.week_start} x={i === 0 ? 2 : i * slot + slot / 2} y={HEIGHT + 14} textAnchor={i === 0 ? "start" : "middle"} className="tick">
               {formatCalendarDay(week.week_start)}
             </text>
           ) : null,

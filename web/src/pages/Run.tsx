@@ -104,11 +104,20 @@ function Figures({ run, units }: { run: RunDetail; units: Units }): ReactNode {
   );
 }
 
+/** A wide table that may scroll sideways on a phone: reachable by keyboard to scroll it. */
+function ScrollingTable({ label, children }: { label: string; children: ReactNode }): ReactNode {
+  return (
+    <div className="table-wrap" role="group" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 function Splits({ splits, units }: { splits: Split[]; units: Units }): ReactNode {
   return (
     <section aria-labelledby="splits-heading">
       <h2 id="splits-heading">Splits</h2>
-      <div className="table-wrap">
+      <ScrollingTable label="Splits">
         <table>
           <caption className="visually-hidden">One row per kilometre</caption>
           <thead>
@@ -134,7 +143,7 @@ function Splits({ splits, units }: { splits: Split[]; units: Units }): ReactNode
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollingTable>
     </section>
   );
 }
@@ -143,7 +152,7 @@ function Laps({ laps, units }: { laps: Lap[]; units: Units }): ReactNode {
   return (
     <section aria-labelledby="laps-heading">
       <h2 id="laps-heading">Laps</h2>
-      <div className="table-wrap">
+      <ScrollingTable label="Laps">
         <table>
           <caption className="visually-hidden">The laps recorded by the watch</caption>
           <thead>
@@ -167,7 +176,7 @@ function Laps({ laps, units }: { laps: Lap[]; units: Units }): ReactNode {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollingTable>
     </section>
   );
 }
