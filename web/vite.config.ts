@@ -23,5 +23,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}", "scripts/**/*.test.{ts,mjs}"],
     // Two cores are shared by several jobs on CI's machine.
     maxWorkers: 2,
+    // Typing through user-event in jsdom is slow on a busy two-core machine.
+    testTimeout: 20_000,
   },
 });

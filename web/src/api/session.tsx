@@ -34,8 +34,13 @@ export function connectSession(queryClient: QueryClient): void {
 /** After login or logout: the new session, and no personal data of the one before. */
 export function replaceSession(queryClient: QueryClient, session: Session | null): void {
   queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
-  if (session) queryClient.setQueryData(sessionKey, session);
-  else void queryClient.invalidateQueries({ queryKey: sessionKey });
+  if (session) {
+    queryClient.setQueryData(sessionKey, session);
+    return;
+  }
+  // Logged out at once (no screen shows the runner meanwhile), then a fresh session and token.
+  queryClient.setQueryData<Session>(sessionKey, (old) => (old ? { ...old, runner: null } : old));
+  void queryClient.invalidateQueries({ queryKey: sessionKey });
 }
 
 /** The runner's profile changed (units, time zone...): every screen shows the new one. */

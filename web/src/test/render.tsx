@@ -6,9 +6,11 @@ import type { ReactElement } from "react";
 import { MemoryRouter } from "react-router";
 
 import { client } from "../api/bff";
+import { connectSession } from "../api/session";
 
 export function renderScreen(ui: ReactElement, { route = "/" }: { route?: string } = {}) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  connectSession(queryClient);
   const result = render(
     <QueryClientProvider client={queryClient}>
       <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>

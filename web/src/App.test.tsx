@@ -1,0 +1,201 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { AppRoutes } from "./App";
+import { csrf } from "./api/bff";
+import { aProfile, aRun } from "./test/fixtures";
+import { renderScreen, sendBffCallsTo } from "./test/render";
+import { envelope, startServer, type Received, type Reply, type TestServer } from "./test/server";
+
+let server: TestServer | undefined;
+let undo: (() => void) | undefined;
+afterEach(async () => {
+  undo?.();
+  await server?.close();
+  server = undefined;
+  undo = undefined;
+  csrf.set(null);
+});
+
+const profile = aProfile({ units: "km", time_zone: "Europe/Paris" });
+const runId = "6f1c2a9e-0d1b-4d4e-9a55-3f0c1e2d3b4a";
+
+/**
+ * A BFF on loopback with a session that logs in and out; `screens` answers the rest.
+ * Unknown routes answer 404, so a call the test did not expect shows up as a failure.
+ */
+async function bff(screens: (request: Received, url: URL) => Reply | null, { loggedIn = false } = {}) {
+  let runner = loggedIn;
+  server = await startServer((request) => {
+    const url = new URL(request.path, "http://bff");
+    const route = `${request.method} ${url.pathname}`;
+    if (route === "GET /bff/v1/session") return { status: 200, body: { csrf_token: "t", runner: runner ? profile : null } };
+    if (route === "POST /bff/v1/session") {
+      runner = true;
+      return { status: 200, body: { csrf_token: "t2", runner: profile } };
+    }
+    if (route === "DELETE /bff/v1/session") {
+      runner = false;
+      return { status: 204 };
+    }
+    return screens(request, url) ?? envelope(404, "not_found", `no ${route}`);
+  });
+  undo = sendBffCallsTo(server.url);
+  return server;
+}
+
+function runsPage(url: URL): Reply | null {
+  if (url.pathname !== "/bff/v1/runs") return null;
+  const cursor = url.searchParams.get("cursor");
+  return cursor === "page-2"
+    ? { status: 200, body: { runs: [aRun({ id: "r3", title: "Oldest run" })], next_cursor: null } }
+    : {
+        status: 200,
+        body: { runs: [aRun({ id: "r1", title: "Newest run" }), aRun({ id: "r2", title: "Middle run" })], next_cursor: "page-2" },
+      };
+}
+
+describe("the app", () => {
+  it("sends a logged-out visitor to Log in, and back to the screen they asked for after", async () => {
+    await bff((_, url) => runsPage(url));
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/runs" });
+    expect(await screen.findByRole("heading", { level: 1, name: "Log in" })).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Email"), "ana@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long enough password");
+    await user.click(screen.getByRole("button", { name: "Log in" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Runs" })).toBeInTheDocument();
+    expect(await screen.findByRole("link", { name: "Newest run" })).toBeInTheDocument();
+    expect(screen.getByRole("navigation", { name: "Main" })).toBeInTheDocument();
+  });
+
+  it("pages through the runs with next_cursor", async () => {
+    const { received } = await bff((_, url) => runsPage(url), { loggedIn: true });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/runs" });
+    await screen.findByRole("link", { name: "Middle run" });
+    await user.click(screen.getByRole("button", { name: "Load more runs" }));
+    expect(await screen.findByRole("link", { name: "Oldest run" })).toBeInTheDocument();
+    // All three, newest first, and no more to load.
+    const titles = within(screen.getByRole("table")).getAllByRole("link").map((a) => a.textContent);
+    expect(titles).toEqual(["Newest run", "Middle run", "Oldest run"]);
+    expect(screen.queryByRole("button", { name: "Load more runs" })).toBeNull();
+    const pages = received.filter((r) => r.path.startsWith("/bff/v1/runs"));
+    expect(new URL(pages[1]!.path, "http://x").searchParams.get("cursor")).toBe("page-2");
+  });
+
+  it("filters runs by dates in the runner's time zone", async () => {
+    const { received } = await bff((_, url) => runsPage(url), { loggedIn: true });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/runs" });
+    await screen.findByRole("link", { name: "Middle run" });
+    await user.type(screen.getByLabelText("From"), "2026-07-01");
+    await user.type(screen.getByLabelText("To"), "2026-07-31");
+    await user.click(screen.getByRole("button", { name: "Filter" }));
+    await waitFor(() => expect(received.filter((r) => r.path.includes("after="))).toHaveLength(1));
+    const query = new URL(received.find((r) => r.path.includes("after="))!.path, "http://x").searchParams;
+    // Paris is two hours ahead in summer; "to" includes the whole last day.
+    expect(query.get("after")).toBe("2026-07-01T00:00:00+02:00");
+    expect(query.get("before")).toBe("2026-08-01T00:00:00+02:00");
+  });
+
+  it("moves focus to the new screen's heading when the runner navigates", async () => {
+    await bff((_, url) => runsPage(url) ?? (url.pathname === "/bff/v1/strava" ? { status: 200, body: { configured: false, connected: false } } : null), {
+      loggedIn: true,
+    });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/runs" });
+    await screen.findByRole("heading", { level: 1, name: "Runs" });
+    await user.click(screen.getByRole("link", { name: "Strava" }));
+    const heading = await screen.findByRole("heading", { level: 1, name: "Strava" });
+    await waitFor(() => expect(heading).toHaveFocus());
+    expect(await screen.findByText(/Strava is not set up on this Runnerly server/)).toBeInTheDocument();
+  });
+
+  it("sends the runner to Log in when the server says the session ended", async () => {
+    await bff((_, url) => (url.pathname === "/bff/v1/home" ? envelope(401, "not_logged_in", "Log in first.") : null), {
+      loggedIn: true,
+    });
+    renderScreen(<AppRoutes />, { route: "/" });
+    expect(await screen.findByRole("heading", { level: 1, name: "Log in" })).toBeInTheDocument();
+  });
+
+  it("logs out", async () => {
+    const { received } = await bff((_, url) => runsPage(url), { loggedIn: true });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/runs" });
+    await user.click(await screen.findByRole("button", { name: "Log out" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Log in" })).toBeInTheDocument();
+    expect(received.find((r) => r.method === "DELETE")?.headers["x-csrf-token"]).toBe("t");
+  });
+});
+
+describe("the activation page", () => {
+  it("activates the account once with the link's token and offers to log in", async () => {
+    const { received } = await bff((request) => (request.path === "/bff/v1/activations" ? { status: 204 } : null));
+    renderScreen(<AppRoutes />, { route: "/activate?token=tok-123" });
+    expect(await screen.findByRole("heading", { level: 1, name: "Account activated" })).toBeInTheDocument();
+    expect(screen.getAllByRole("link", { name: "Log in" }).some((a) => a.getAttribute("href") === "/login")).toBe(true);
+    const calls = received.filter((r) => r.path === "/bff/v1/activations");
+    expect(calls).toHaveLength(1);
+    expect(JSON.parse(calls[0]!.body)).toEqual({ token: "tok-123" });
+  });
+
+  it("says why a link does not work", async () => {
+    await bff((request) =>
+      request.path === "/bff/v1/activations" ? envelope(422, "invalid_token", "This link has expired or was already used.") : null,
+    );
+    renderScreen(<AppRoutes />, { route: "/activate?token=old" });
+    expect(await screen.findByRole("heading", { level: 1, name: "Activation failed" })).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toHaveTextContent("This link has expired or was already used.");
+  });
+});
+
+describe("a run's page", () => {
+  const detail = {
+    ...aRun({ id: runId, title: "Tempo", distance_m: 8000, moving_time_s: 2400 }),
+    description: null,
+    splits: [{ kilometre: 1, distance_m: 1000, elapsed_s: 300, moving_s: 300, pace_s_per_km: 300, elevation_change_m: 2, average_heart_rate: 150 }],
+    laps: [],
+    best_efforts: [],
+    has_series: false,
+    source_details: [],
+    created_at: "2026-12-01T08:00:00Z",
+    updated_at: "2026-12-01T08:00:00Z",
+  };
+
+  it("saves a new title and deletes the run after asking again", async () => {
+    let title = "Tempo";
+    const { received } = await bff((request, url) => {
+      if (url.pathname === `/bff/v1/runs/${runId}`) {
+        if (request.method === "GET") return { status: 200, body: { run: { ...detail, title }, series: null } };
+        if (request.method === "PATCH") {
+          title = (JSON.parse(request.body) as { title: string }).title;
+          return { status: 200, body: { ...detail, title } };
+        }
+        if (request.method === "DELETE") return { status: 204 };
+      }
+      return runsPage(url);
+    }, { loggedIn: true });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: `/runs/${runId}` });
+    expect(await screen.findByRole("heading", { level: 1, name: "Tempo" })).toBeInTheDocument();
+    expect(screen.getByRole("group", { name: "Splits" })).toHaveTextContent("5:00 /km");
+
+    const field = screen.getByLabelText("Title");
+    await user.clear(field);
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(screen.getByLabelText("Title")).toHaveAccessibleDescription("Give the run a title.");
+    await user.type(field, "Tempo Tuesday");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Tempo Tuesday" })).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Delete run" }));
+    expect(received.some((r) => r.method === "DELETE")).toBe(false);
+    expect(screen.getByText(/Delete this run for good\?/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Delete run" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Runs" })).toBeInTheDocument();
+    expect(received.filter((r) => r.method === "DELETE" && r.path === `/bff/v1/runs/${runId}`)).toHaveLength(1);
+  });
+});
