@@ -1,49 +1,14 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { AppRoutes } from "./App";
-import { csrf } from "./api/bff";
-import { aProfile, aRun } from "./test/fixtures";
-import { renderScreen, sendBffCallsTo } from "./test/render";
-import { envelope, startServer, type Received, type Reply, type TestServer } from "./test/server";
+import { serveBff } from "./test/bff";
+import { aRun } from "./test/fixtures";
+import { renderScreen } from "./test/render";
+import { envelope, type Reply } from "./test/server";
 
-let server: TestServer | undefined;
-let undo: (() => void) | undefined;
-afterEach(async () => {
-  undo?.();
-  await server?.close();
-  server = undefined;
-  undo = undefined;
-  csrf.set(null);
-});
-
-const profile = aProfile({ units: "km", time_zone: "Europe/Paris" });
 const runId = "6f1c2a9e-0d1b-4d4e-9a55-3f0c1e2d3b4a";
-
-/**
- * A BFF on loopback with a session that logs in and out; `screens` answers the rest.
- * Unknown routes answer 404, so a call the test did not expect shows up as a failure.
- */
-async function bff(screens: (request: Received, url: URL) => Reply | null, { loggedIn = false } = {}) {
-  let runner = loggedIn;
-  server = await startServer((request) => {
-    const url = new URL(request.path, "http://bff");
-    const route = `${request.method} ${url.pathname}`;
-    if (route === "GET /bff/v1/session") return { status: 200, body: { csrf_token: "t", runner: runner ? profile : null } };
-    if (route === "POST /bff/v1/session") {
-      runner = true;
-      return { status: 200, body: { csrf_token: "t2", runner: profile } };
-    }
-    if (route === "DELETE /bff/v1/session") {
-      runner = false;
-      return { status: 204 };
-    }
-    return screens(request, url) ?? envelope(404, "not_found", `no ${route}`);
-  });
-  undo = sendBffCallsTo(server.url);
-  return server;
-}
 
 function runsPage(url: URL): Reply | null {
   if (url.pathname !== "/bff/v1/runs") return null;
@@ -58,7 +23,7 @@ function runsPage(url: URL): Reply | null {
 
 describe("the app", () => {
   it("sends a logged-out visitor to Log in, and back to the screen they asked for after", async () => {
-    await bff((_, url) => runsPage(url));
+    await serveBff((_, url) => runsPage(url));
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/runs" });
     expect(await screen.findByRole("heading", { level: 1, name: "Log in" })).toBeInTheDocument();
@@ -71,7 +36,7 @@ describe("the app", () => {
   });
 
   it("pages through the runs with next_cursor", async () => {
-    const { received } = await bff((_, url) => runsPage(url), { loggedIn: true });
+    const { received } = await serveBff((_, url) => runsPage(url), { loggedIn: true });
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/runs" });
     await screen.findByRole("link", { name: "Middle run" });
@@ -86,7 +51,7 @@ describe("the app", () => {
   });
 
   it("filters runs by dates in the runner's time zone", async () => {
-    const { received } = await bff((_, url) => runsPage(url), { loggedIn: true });
+    const { received } = await serveBff((_, url) => runsPage(url), { loggedIn: true });
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/runs" });
     await screen.findByRole("link", { name: "Middle run" });
@@ -101,7 +66,7 @@ describe("the app", () => {
   });
 
   it("moves focus to the new screen's heading when the runner navigates", async () => {
-    await bff((_, url) => runsPage(url) ?? (url.pathname === "/bff/v1/strava" ? { status: 200, body: { configured: false, connected: false } } : null), {
+    await serveBff((_, url) => runsPage(url) ?? (url.pathname === "/bff/v1/strava" ? { status: 200, body: { configured: false, connected: false } } : null), {
       loggedIn: true,
     });
     const user = userEvent.setup();
@@ -114,7 +79,7 @@ describe("the app", () => {
   });
 
   it("sends the runner to Log in when the server says the session ended", async () => {
-    await bff((_, url) => (url.pathname === "/bff/v1/home" ? envelope(401, "not_logged_in", "Log in first.") : null), {
+    await serveBff((_, url) => (url.pathname === "/bff/v1/home" ? envelope(401, "not_logged_in", "Log in first.") : null), {
       loggedIn: true,
     });
     renderScreen(<AppRoutes />, { route: "/" });
@@ -122,7 +87,7 @@ describe("the app", () => {
   });
 
   it("logs out", async () => {
-    const { received } = await bff((_, url) => runsPage(url), { loggedIn: true });
+    const { received } = await serveBff((_, url) => runsPage(url), { loggedIn: true });
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/runs" });
     await user.click(await screen.findByRole("button", { name: "Log out" }));
@@ -133,7 +98,7 @@ describe("the app", () => {
 
 describe("the activation page", () => {
   it("activates the account once with the link's token and offers to log in", async () => {
-    const { received } = await bff((request) => (request.path === "/bff/v1/activations" ? { status: 204 } : null));
+    const { received } = await serveBff((request) => (request.path === "/bff/v1/activations" ? { status: 204 } : null));
     renderScreen(<AppRoutes />, { route: "/activate?token=tok-123" });
     expect(await screen.findByRole("heading", { level: 1, name: "Account activated" })).toBeInTheDocument();
     expect(screen.getAllByRole("link", { name: "Log in" }).some((a) => a.getAttribute("href") === "/login")).toBe(true);
@@ -143,7 +108,7 @@ describe("the activation page", () => {
   });
 
   it("says why a link does not work", async () => {
-    await bff((request) =>
+    await serveBff((request) =>
       request.path === "/bff/v1/activations" ? envelope(422, "invalid_token", "This link has expired or was already used.") : null,
     );
     renderScreen(<AppRoutes />, { route: "/activate?token=old" });
@@ -167,7 +132,7 @@ describe("a run's page", () => {
 
   it("saves a new title and deletes the run after asking again", async () => {
     let title = "Tempo";
-    const { received } = await bff((request, url) => {
+    const { received } = await serveBff((request, url) => {
       if (url.pathname === `/bff/v1/runs/${runId}`) {
         if (request.method === "GET") return { status: 200, body: { run: { ...detail, title }, series: null } };
         if (request.method === "PATCH") {

@@ -1,4 +1,5 @@
 /** A labelled form control with its error next to it (aria-describedby, aria-invalid). */
+import { MIN_PASSWORD_LENGTH } from "../validation";
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 interface Common {
@@ -87,4 +88,33 @@ export function FormMessage({ error, success }: { error?: string | null; success
     );
   }
   return null;
+}
+
+/** The end of a form: its message (the server's refusal, or `success` once done) and its button. */
+export function FormEnd({
+  form,
+  submit,
+  success,
+  danger = false,
+  disabled = false,
+}: {
+  form: { formError: string | null; pending: boolean; done: boolean };
+  submit: string;
+  success?: string;
+  danger?: boolean;
+  disabled?: boolean;
+}): ReactNode {
+  return (
+    <>
+      <FormMessage error={form.formError} success={form.done ? success : null} />
+      <button type="submit" className={danger ? "danger" : undefined} disabled={form.pending || disabled}>
+        {submit}
+      </button>
+    </>
+  );
+}
+
+/** A password being chosen: the users service's length rule shown before it is broken. */
+export function NewPasswordField(props: Omit<Common, "hint"> & InputHTMLAttributes<HTMLInputElement>): ReactNode {
+  return <Field type="password" autoComplete="new-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} required {...props} />;
 }

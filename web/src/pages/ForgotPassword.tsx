@@ -2,7 +2,7 @@ import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 
 import { requestPasswordReset } from "../api/bff";
-import { Field, FormMessage } from "../components/Field";
+import { Field, FormEnd } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { emailProblem, validate } from "../validation";
 
@@ -22,10 +22,7 @@ export function ForgotPassword(): ReactNode {
       ) : (
         <form noValidate onSubmit={form.onSubmit}>
           <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
-          <FormMessage error={form.formError} />
-          <button type="submit" disabled={form.pending}>
-            Send reset link
-          </button>
+          <FormEnd form={form} submit="Send reset link" />
         </form>
       )}
       <p>

@@ -3,12 +3,11 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 
 import { getHome } from "../api/bff";
-import { errorMessage } from "../api/errors";
-import { Loading } from "../api/session";
 import type { BestEffort, HomeScreen, Totals } from "../api/types";
 import { Panel } from "../components/Panel";
 import { RunList } from "../components/RunList";
 import { WeeklyChart } from "../components/WeeklyChart";
+import { QueryStatus } from "../components/QueryStatus";
 import { formatDate } from "../format/dates";
 import { formatDistance, formatDuration, formatPace, type Units } from "../format/units";
 
@@ -19,12 +18,7 @@ export function Home(): ReactNode {
   return (
     <>
       <h1>Home</h1>
-      {home.isPending ? <Loading /> : null}
-      {home.isError ? (
-        <p role="alert" className="error">
-          {errorMessage(home.error)}
-        </p>
-      ) : null}
+      <QueryStatus query={home} />
       {home.data ? <HomePanels home={home.data} /> : null}
     </>
   );

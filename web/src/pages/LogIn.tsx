@@ -5,7 +5,7 @@ import { Link } from "react-router";
 import { logIn, resendActivation } from "../api/bff";
 import { ApiError } from "../api/errors";
 import { replaceSession } from "../api/session";
-import { Field, FormMessage } from "../components/Field";
+import { Field, FormEnd, FormMessage } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { emailProblem, validate } from "../validation";
 
@@ -35,10 +35,7 @@ export function LogIn(): ReactNode {
       >
         <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
         <Field label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} required />
-        <FormMessage error={form.formError} />
-        <button type="submit" disabled={form.pending}>
-          Log in
-        </button>
+        <FormEnd form={form} submit="Log in" />
       </form>
       {inactive ? (
         <>

@@ -2,9 +2,9 @@ import { useState, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { confirmPasswordReset } from "../api/bff";
-import { Field, FormMessage } from "../components/Field";
+import { FormEnd, FormMessage, NewPasswordField } from "../components/Field";
 import { useForm } from "../components/useForm";
-import { MIN_PASSWORD_LENGTH, passwordProblem, validate } from "../validation";
+import { passwordProblem, validate } from "../validation";
 
 /** The page the password-reset email links to: `/reset-password?token=...`. */
 export function ResetPassword(): ReactNode {
@@ -30,21 +30,9 @@ export function ResetPassword(): ReactNode {
         </>
       ) : (
         <form noValidate onSubmit={form.onSubmit}>
-          <Field
-            label="New password"
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={form.fieldErrors.password}
-            required
-          />
-          <FormMessage error={token ? form.formError : "This link has no token. Open the link from the email again."} />
-          <button type="submit" disabled={form.pending || !token}>
-            Set new password
-          </button>
+          <NewPasswordField label="New password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} />
+          {token ? null : <FormMessage error="This link has no token. Open the link from the email again." />}
+          <FormEnd form={form} submit="Set new password" disabled={!token} />
         </form>
       )}
     </div>

@@ -6,7 +6,7 @@ import { deleteRun, getRun, patchRun } from "../api/bff";
 import { errorMessage } from "../api/errors";
 import { Loading, useRunner } from "../api/session";
 import type { Lap, RunDetail, Split } from "../api/types";
-import { Field, FormMessage, TextArea } from "../components/Field";
+import { Field, FormEnd, FormMessage, TextArea } from "../components/Field";
 import { LazyPart, RouteMap, SeriesCharts } from "../components/Lazy";
 import { useForm } from "../components/useForm";
 import { formatDateTime } from "../format/dates";
@@ -205,10 +205,7 @@ function EditRun({ run }: { run: RunDetail }): ReactNode {
       <form noValidate onSubmit={form.onSubmit}>
         <Field label="Title" name="title" value={title} onChange={(e) => setTitle(e.target.value)} error={form.fieldErrors.title} maxLength={MAX_TITLE} required />
         <TextArea label="Description" name="description" rows={4} value={description} onChange={(e) => setDescription(e.target.value)} error={form.fieldErrors.description} />
-        <FormMessage error={form.formError} success={form.done ? "Saved." : null} />
-        <button type="submit" disabled={form.pending}>
-          Save
-        </button>
+        <FormEnd form={form} submit="Save" success="Saved." />
       </form>
     </section>
   );

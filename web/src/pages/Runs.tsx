@@ -3,10 +3,10 @@ import { useState, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 
 import { listRuns, type RunFilter } from "../api/bff";
-import { errorMessage } from "../api/errors";
-import { Loading, useRunner } from "../api/session";
+import { useRunner } from "../api/session";
 import { Field } from "../components/Field";
 import { RunList } from "../components/RunList";
+import { QueryStatus } from "../components/QueryStatus";
 import { nextDay, startOfDayIn } from "../format/dates";
 
 const PAGE_SIZE = 20;
@@ -79,12 +79,7 @@ export function Runs(): ReactNode {
           ) : null}
         </div>
       </form>
-      {runs.isPending ? <Loading /> : null}
-      {runs.isError ? (
-        <p role="alert" className="error">
-          {errorMessage(runs.error)}
-        </p>
-      ) : null}
+      <QueryStatus query={runs} />
       {runs.data ? (
         <RunList
           runs={all}

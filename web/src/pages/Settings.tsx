@@ -3,24 +3,19 @@ import { useMemo, useState, type ReactNode } from "react";
 import { useNavigate } from "react-router";
 
 import { EXPORT_URL, changeEmail, changePassword, deleteAccount, getSettings, patchProfile } from "../api/bff";
-import { errorMessage } from "../api/errors";
-import { Loading, replaceSession, updateRunner } from "../api/session";
+import { replaceSession, updateRunner } from "../api/session";
 import type { Profile, ProfileChange } from "../api/types";
-import { Field, FormMessage, Select } from "../components/Field";
+import { Field, FormEnd, NewPasswordField, Select } from "../components/Field";
 import { useForm } from "../components/useForm";
-import { MIN_PASSWORD_LENGTH, emailProblem, nameProblem, passwordProblem, validate, type FieldErrors } from "../validation";
+import { QueryStatus } from "../components/QueryStatus";
+import { emailProblem, nameProblem, passwordProblem, validate, type FieldErrors } from "../validation";
 
 export function Settings(): ReactNode {
   const settings = useQuery({ queryKey: ["settings"], queryFn: getSettings });
   return (
     <>
       <h1>Settings</h1>
-      {settings.isPending ? <Loading /> : null}
-      {settings.isError ? (
-        <p role="alert" className="error">
-          {errorMessage(settings.error)}
-        </p>
-      ) : null}
+      <QueryStatus query={settings} />
       {settings.data ? <ProfileForm profile={settings.data.profile} /> : null}
       {settings.data ? <EmailForm current={settings.data.profile.email} /> : null}
       <PasswordForm />
@@ -143,10 +138,7 @@ function ProfileForm({ profile }: { profile: Profile }): ReactNode {
             <label htmlFor="monthly-report">Send me a monthly report</label>
           </div>
         </fieldset>
-        <FormMessage error={form.formError} success={form.done ? "Saved." : null} />
-        <button type="submit" disabled={form.pending}>
-          Save
-        </button>
+        <FormEnd form={form} submit="Save" success="Saved." />
       </form>
     </section>
   );
@@ -166,10 +158,7 @@ function EmailForm({ current }: { current: string }): ReactNode {
       </p>
       <form noValidate onSubmit={form.onSubmit}>
         <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
-        <FormMessage error={form.formError} success={form.done ? `Check ${email.trim()}: the link to confirm it is on its way.` : null} />
-        <button type="submit" disabled={form.pending}>
-          Change email
-        </button>
+        <FormEnd form={form} submit="Change email" success={`Check ${email.trim()}: the link to confirm it is on its way.`} />
       </form>
     </section>
   );
@@ -191,11 +180,8 @@ function PasswordForm(): ReactNode {
       <h2 id="password-heading">Password</h2>
       <form noValidate onSubmit={form.onSubmit}>
         <Field label="Current password" type="password" name="current_password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={form.fieldErrors.current_password} required />
-        <Field label="New password" type="password" name="new_password" autoComplete="new-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} value={next} onChange={(e) => setNext(e.target.value)} error={form.fieldErrors.new_password} required />
-        <FormMessage error={form.formError} success={form.done ? "Your password is changed." : null} />
-        <button type="submit" disabled={form.pending}>
-          Change password
-        </button>
+        <NewPasswordField label="New password" name="new_password" value={next} onChange={(e) => setNext(e.target.value)} error={form.fieldErrors.new_password} />
+        <FormEnd form={form} submit="Change password" success="Your password is changed." />
       </form>
     </section>
   );
@@ -219,10 +205,7 @@ function DeleteAccountForm(): ReactNode {
       <p>Your account, your runs and everything Runnerly keeps about you are deleted. This cannot be undone.</p>
       <form noValidate onSubmit={form.onSubmit}>
         <Field label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} hint="Your password again, to confirm." required />
-        <FormMessage error={form.formError} />
-        <button type="submit" className="danger" disabled={form.pending}>
-          Delete account
-        </button>
+        <FormEnd form={form} submit="Delete account" danger />
       </form>
     </section>
   );

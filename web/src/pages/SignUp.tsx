@@ -2,9 +2,9 @@ import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 
 import { signUp } from "../api/bff";
-import { Field, FormMessage } from "../components/Field";
+import { Field, FormEnd, NewPasswordField } from "../components/Field";
 import { useForm } from "../components/useForm";
-import { MIN_PASSWORD_LENGTH, emailProblem, nameProblem, passwordProblem, validate } from "../validation";
+import { emailProblem, nameProblem, passwordProblem, validate } from "../validation";
 
 export function SignUp(): ReactNode {
   const [name, setName] = useState("");
@@ -34,21 +34,8 @@ export function SignUp(): ReactNode {
       <form noValidate onSubmit={form.onSubmit}>
         <Field label="Name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={form.fieldErrors.name} required />
         <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
-        <Field
-          label="Password"
-          type="password"
-          name="password"
-          autoComplete="new-password"
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={form.fieldErrors.password}
-          required
-        />
-        <FormMessage error={form.formError} />
-        <button type="submit" disabled={form.pending}>
-          Sign up
-        </button>
+        <NewPasswordField label="Password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} />
+        <FormEnd form={form} submit="Sign up" />
       </form>
       <p>
         Already have an account? <Link to="/login">Log in</Link>

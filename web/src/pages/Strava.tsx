@@ -4,9 +4,10 @@ import { useSearchParams } from "react-router";
 
 import { connectStrava, disconnectStrava, getStrava, syncStrava } from "../api/bff";
 import { errorMessage } from "../api/errors";
-import { Loading, useRunner } from "../api/session";
+import { useRunner } from "../api/session";
 import type { StravaLink } from "../api/types";
 import { FormMessage } from "../components/Field";
+import { QueryStatus } from "../components/QueryStatus";
 import { formatDateTime } from "../format/dates";
 
 const stravaKey = ["strava"] as const;
@@ -49,12 +50,7 @@ export function Strava(): ReactNode {
     <>
       <h1>Strava</h1>
       <FormMessage error={notice.error} success={notice.success} />
-      {link.isPending ? <Loading /> : null}
-      {link.isError ? (
-        <p role="alert" className="error">
-          {errorMessage(link.error)}
-        </p>
-      ) : null}
+      <QueryStatus query={link} />
       {link.data && !link.data.configured ? (
         <p>Strava is not set up on this Runnerly server, so it cannot be connected.</p>
       ) : null}

@@ -1,32 +1,13 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { envelope, startServer, type TestServer } from "../test/server";
-import { renderScreen, sendBffCallsTo } from "../test/render";
-import { csrf } from "../api/bff";
+import { serveBff } from "../test/bff";
+import { renderScreen } from "../test/render";
+import { envelope } from "../test/server";
 import { LogIn } from "./LogIn";
 import { SignUp } from "./SignUp";
 
-let server: TestServer | undefined;
-let undo: (() => void) | undefined;
-afterEach(async () => {
-  undo?.();
-  await server?.close();
-  server = undefined;
-  undo = undefined;
-  csrf.set(null);
-});
-
-async function serve(answer: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  server = await startServer((request) =>
-    request.path === "/bff/v1/session" && request.method === "GET"
-      ? { status: 200, body: { csrf_token: "token-1", runner: null } }
-      : answer(request),
-  );
-  undo = sendBffCallsTo(server.url);
-  return server;
-}
 
 /** The message shown for a field: the element its control's aria-describedby names. */
 function messageFor(control: HTMLElement): string {
@@ -36,7 +17,7 @@ function messageFor(control: HTMLElement): string {
 
 describe("the sign-up form", () => {
   it("shows a malformed email and a short password next to their fields and sends nothing", async () => {
-    const { received } = await serve(() => ({ status: 202 }));
+    const { received } = await serveBff(() => ({ status: 202 }));
     const user = userEvent.setup();
     renderScreen(<SignUp />, { route: "/signup" });
     await user.type(screen.getByLabelText("Name"), "Ana");
@@ -55,7 +36,7 @@ describe("the sign-up form", () => {
   });
 
   it("shows the server's field error next to its field", async () => {
-    const { received } = await serve(() =>
+    const { received } = await serveBff(() =>
       envelope(422, "weak_password", "This password is too common; choose another.", [{ location: ["password"] }]),
     );
     const user = userEvent.setup();
@@ -70,12 +51,12 @@ describe("the sign-up form", () => {
     expect(messageFor(password)).toContain("This password is too common; choose another.");
     const signUp = received.find((r) => r.path === "/bff/v1/accounts");
     expect(signUp?.method).toBe("POST");
-    expect(signUp?.headers["x-csrf-token"]).toBe("token-1");
+    expect(signUp?.headers["x-csrf-token"]).toBe("t");
     expect(JSON.parse(signUp?.body ?? "{}")).toEqual({ name: "Ana", email: "ana@example.com", password: "password1" });
   });
 
   it("tells the runner to check their email once the account is created", async () => {
-    await serve(() => ({ status: 202 }));
+    await serveBff(() => ({ status: 202 }));
     const user = userEvent.setup();
     renderScreen(<SignUp />, { route: "/signup" });
     await user.type(screen.getByLabelText("Name"), "Ana");
@@ -88,7 +69,7 @@ describe("the sign-up form", () => {
 
 describe("the log-in form", () => {
   it("says why a login was refused, and offers a new activation link to an inactive account", async () => {
-    const { received } = await serve((request) =>
+    const { received } = await serveBff((request) =>
       request.path === "/bff/v1/session"
         ? envelope(403, "account_inactive", "Activate your account first: open the link we emailed you.")
         : { status: 202 },
@@ -106,7 +87,7 @@ describe("the log-in form", () => {
   });
 
   it("asks for the email and password before sending", async () => {
-    const { received } = await serve(() => ({ status: 200 }));
+    const { received } = await serveBff(() => ({ status: 200 }));
     const user = userEvent.setup();
     renderScreen(<LogIn />, { route: "/login" });
     await user.click(screen.getByRole("button", { name: "Log in" }));
