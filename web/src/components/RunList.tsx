@@ -5,6 +5,7 @@ import { Link } from "react-router";
 import type { RunSummary } from "../api/types";
 import { formatDateTime } from "../format/dates";
 import { formatDistance, formatDuration, formatPace, type Units } from "../format/units";
+import { TableHead } from "./TableHead";
 
 export function RunList({
   runs,
@@ -28,21 +29,7 @@ export function RunList({
     <div className="table-wrap">
       <table className="runs">
         <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Run</th>
-            <th scope="col" className="num">
-              Distance
-            </th>
-            <th scope="col" className="num">
-              Time
-            </th>
-            <th scope="col" className="num">
-              Pace
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Date", "Run", "Distance", "Time", "Pace"]} numeric={["Distance", "Time", "Pace"]} />
         <tbody>
           {runs.map((run) => (
             <tr key={run.id}>

@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 
 import type { WeekDistance } from "../api/types";
 import { formatCalendarDay } from "../format/dates";
+import { TableHead } from "./TableHead";
 import { formatDistance, type Units } from "../format/units";
 
 const WIDTH = 360;
@@ -47,12 +48,7 @@ export function WeeklyChart({ weeks, units }: { weeks: WeekDistance[]; units: Un
       </figcaption>
       <table className="visually-hidden">
         <caption>Distance per week</caption>
-        <thead>
-          <tr>
-            <th scope="col">Week from</th>
-            <th scope="col">Distance</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Week from", "Distance"]} />
         <tbody>
           {weeks.map((week) => (
             <tr key={week.week_start}>

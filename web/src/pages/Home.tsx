@@ -10,6 +10,7 @@ import { WeeklyChart } from "../components/WeeklyChart";
 import { QueryStatus } from "../components/QueryStatus";
 import { formatDate } from "../format/dates";
 import { formatDistance, formatDuration, formatPace, type Units } from "../format/units";
+import { TableHead } from "../components/TableHead";
 
 export const homeKey = ["home"] as const;
 
@@ -91,18 +92,7 @@ function BestEfforts({ efforts, units, timeZone }: { efforts: BestEffort[]; unit
     <div className="table-wrap">
       <table>
         <caption className="visually-hidden">Your fastest times over standard distances</caption>
-        <thead>
-          <tr>
-            <th scope="col">Distance</th>
-            <th scope="col" className="num">
-              Time
-            </th>
-            <th scope="col" className="num">
-              Pace
-            </th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Distance", "Time", "Pace", "When"]} numeric={["Time", "Pace"]} />
         <tbody>
           {efforts.map((effort) => (
             <tr key={effort.name}>

@@ -13,6 +13,7 @@ import { formatDateTime } from "../format/dates";
 import { formatDistance, formatDuration, formatPace, paceFrom, type Units } from "../format/units";
 import { routePoints } from "../map/polyline";
 import { validate } from "../validation";
+import { TableHead } from "../components/TableHead";
 
 export function Run(): ReactNode {
   const { runId = "" } = useParams();
@@ -120,15 +121,7 @@ function Splits({ splits, units }: { splits: Split[]; units: Units }): ReactNode
       <ScrollingTable label="Splits">
         <table>
           <caption className="visually-hidden">One row per kilometre</caption>
-          <thead>
-            <tr>
-              <th scope="col">Km</th>
-              <th scope="col" className="num">Time</th>
-              <th scope="col" className="num">Pace</th>
-              <th scope="col" className="num">Elevation</th>
-              <th scope="col" className="num">Heart rate</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Km", "Time", "Pace", "Elevation", "Heart rate"]} numeric={["Time", "Pace", "Elevation", "Heart rate"]} />
           <tbody>
             {splits.map((split) => (
               <tr key={split.kilometre}>
@@ -155,15 +148,7 @@ function Laps({ laps, units }: { laps: Lap[]; units: Units }): ReactNode {
       <ScrollingTable label="Laps">
         <table>
           <caption className="visually-hidden">The laps recorded by the watch</caption>
-          <thead>
-            <tr>
-              <th scope="col">Lap</th>
-              <th scope="col" className="num">Distance</th>
-              <th scope="col" className="num">Time</th>
-              <th scope="col" className="num">Pace</th>
-              <th scope="col" className="num">Heart rate</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Lap", "Distance", "Time", "Pace", "Heart rate"]} numeric={["Distance", "Time", "Pace", "Heart rate"]} />
           <tbody>
             {laps.map((lap, i) => (
               <tr key={lap.start_offset_s}>
