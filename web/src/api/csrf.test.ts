@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { envelope, startServer, type TestServer } from "../test/server";
 import { CsrfStore, csrfMiddleware, isStateChanging } from "./csrf";
+import type { paths } from "./schema.gen";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -27,7 +28,7 @@ async function setUp(answer: (path: string, method: string) => ReturnType<typeof
     const response = await fetch(`${url}/bff/v1/session`);
     return ((await response.json()) as { csrf_token: string }).csrf_token;
   });
-  const client = createClient<any>({ baseUrl: url });
+  const client = createClient<paths>({ baseUrl: url });
   client.use(
     csrfMiddleware(store, {
       onLoggedOut: () => (events.loggedOut += 1),
@@ -42,7 +43,7 @@ describe("the CSRF middleware", () => {
     const { client, received } = await setUp(() => null);
     await Promise.all([
       client.POST("/bff/v1/strava/sync", {}),
-      client.PATCH("/bff/v1/runs/{id}", { params: { path: { id: "r1" } }, body: { title: "x" } }),
+      client.PATCH("/bff/v1/runs/{run_id}", { params: { path: { run_id: "r1" } }, body: { title: "x" } }),
       client.DELETE("/bff/v1/session", {}),
     ]);
     const sessionCalls = received.filter((r) => r.path === "/bff/v1/session" && r.method === "GET");

@@ -48,11 +48,11 @@ export function uploadFile(file: File, options: UploadOptions): Promise<ImportRe
     };
     xhr.onerror = () => reject(new TypeError("The upload failed: the server could not be reached."));
     xhr.onload = () => {
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
-        body = null;
+        body = null; // not JSON (a proxy's error page): the status alone tells what happened
       }
       if (xhr.status >= 200 && xhr.status < 300) {
         const results = (body as { results?: ImportResult[] } | null)?.results;
