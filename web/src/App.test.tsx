@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { AppRoutes } from "./App";
-import { serveBff } from "./test/bff";
+import { runnerProfile, serveBff } from "./test/bff";
 import { aRun } from "./test/fixtures";
 import { renderScreen } from "./test/render";
 import { envelope, type Reply } from "./test/server";
@@ -162,5 +162,97 @@ describe("a run's page", () => {
     await user.click(screen.getByRole("button", { name: "Delete run" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Runs" })).toBeInTheDocument();
     expect(received.filter((r) => r.method === "DELETE" && r.path === `/bff/v1/runs/${runId}`)).toHaveLength(1);
+  });
+});
+
+describe("settings", () => {
+  it("switch the runner to miles, and every screen shows miles after", async () => {
+    let units: "km" | "miles" = "km";
+    const { received } = await serveBff((request, url) => {
+      const profile = { ...runnerProfile, units };
+      if (url.pathname === "/bff/v1/settings") return { status: 200, body: { profile } };
+      if (url.pathname === "/bff/v1/settings/profile" && request.method === "PATCH") {
+        units = (JSON.parse(request.body) as { units: "km" | "miles" }).units;
+        return { status: 200, body: { ...profile, units } };
+      }
+      return runsPage(url);
+    }, { loggedIn: true });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/settings" });
+    await user.selectOptions(await screen.findByLabelText("Units"), "miles");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Saved.")).toBeInTheDocument();
+    const patch = received.find((r) => r.method === "PATCH");
+    expect(JSON.parse(patch!.body)).toEqual({ units: "miles" });
+    expect(patch!.headers["x-csrf-token"]).toBe("t");
+
+    await user.click(screen.getByRole("link", { name: "Runs" }));
+    const row = await screen.findByRole("row", { name: /Newest run/ });
+    expect(row).toHaveTextContent("6.21 mi");
+    expect(row).toHaveTextContent("8:03 /mi");
+  });
+
+  it("delete the account only with the password, then say it is gone", async () => {
+    const { received } = await serveBff((request, url, session) => {
+      if (url.pathname === "/bff/v1/settings") return { status: 200, body: { profile: runnerProfile } };
+      if (url.pathname === "/bff/v1/account/deletion") {
+        const { password } = JSON.parse(request.body) as { password: string };
+        if (password !== "right password") {
+          return envelope(422, "invalid_password", "The password is not right.", [{ location: ["body", "password"] }]);
+        }
+        session.logOut();
+        return { status: 204 };
+      }
+      return null;
+    }, { loggedIn: true });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/settings" });
+    await screen.findByLabelText("Units");
+    const deletion = screen.getByRole("button", { name: "Delete account" });
+    await user.click(deletion);
+    expect(received.some((r) => r.path === "/bff/v1/account/deletion")).toBe(false);
+    const password = screen.getByLabelText("Password", { exact: true });
+    expect(password).toHaveAccessibleDescription(/Enter your password to confirm\./);
+    await user.type(password, "wrong password");
+    await user.click(deletion);
+    await waitFor(() => expect(password).toHaveAccessibleDescription(/The password is not right\./));
+    await user.clear(password);
+    await user.type(password, "right password");
+    await user.click(deletion);
+    expect(await screen.findByRole("heading", { level: 1, name: "Account deleted" })).toBeInTheDocument();
+    expect(screen.queryByRole("navigation", { name: "Main" })).toBeNull();
+  });
+});
+
+describe("the Strava screen", () => {
+  it("shows the link and its last sync in the runner's zone, and syncs on demand", async () => {
+    const { received } = await serveBff((request, url) => {
+      if (url.pathname === "/bff/v1/strava") {
+        return {
+          status: 200,
+          body: { configured: true, connected: true, athlete: { id: 42 }, last_sync_at: "2026-12-01T09:00:00Z", state: "active", backfill: "done" },
+        };
+      }
+      if (url.pathname === "/bff/v1/strava/sync" && request.method === "POST") return { status: 202, body: { status: "queued" } };
+      return null;
+    }, { loggedIn: true });
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/strava?connected=1" });
+    expect(await screen.findByText("Strava is connected: your runs are on their way.")).toBeInTheDocument();
+    expect(await screen.findByText("Tue 1 Dec 2026, 10:00")).toBeInTheDocument();
+    expect(screen.getByText("#42")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Sync now" }));
+    expect(await screen.findByText(/Sync started/)).toBeInTheDocument();
+    expect(received.filter((r) => r.path === "/bff/v1/strava/sync")).toHaveLength(1);
+    expect(screen.getByRole("button", { name: "Disconnect Strava" })).toBeInTheDocument();
+  });
+
+  it("offers to connect when not linked, and says why a connection failed", async () => {
+    await serveBff((_, url) =>
+      url.pathname === "/bff/v1/strava" ? { status: 200, body: { configured: true, connected: false } } : null,
+    { loggedIn: true });
+    renderScreen(<AppRoutes />, { route: "/strava?error=access_denied" });
+    expect(await screen.findByRole("button", { name: "Connect Strava" })).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toHaveTextContent("Strava was not connected: access denied.");
   });
 });

@@ -6,6 +6,8 @@ import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { logOut } from "../api/bff";
 import { replaceSession, useSession } from "../api/session";
 
+// The browser journeys find these by name, as a substring: no other link on a screen
+// may contain one of them ("All runs" would match "Runs").
 const NAV = [
   { to: "/", label: "Home" },
   { to: "/runs", label: "Runs" },

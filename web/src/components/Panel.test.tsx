@@ -84,6 +84,6 @@ describe("the home panels", () => {
 
   it("invite a runner without runs to import some", () => {
     renderScreen(<HomePanels home={home({ last_runs: { status: "ok", data: [] } })} />);
-    expect(screen.getByRole("link", { name: "Import your files" })).toHaveAttribute("href", "/import");
+    expect(screen.getByRole("link", { name: "add your activity files" })).toHaveAttribute("href", "/import");
   });
 });

@@ -21,7 +21,7 @@ export function RunList({
   if (runs.length === 0) {
     return (
       <p className="muted">
-        No runs yet. <Link to="/import">Import your files</Link> or connect Strava.
+        No runs yet: <Link to="/import">add your activity files</Link> or connect Strava.
       </p>
     );
   }

@@ -36,7 +36,7 @@ export function HomePanels({ home }: { home: HomeScreen }): ReactNode {
             <RunList runs={runs} units={units} timeZone={timeZone} caption="Your last runs, newest first" />
             {runs.length > 0 ? (
               <p>
-                <Link to="/runs">All runs</Link>
+                <Link to="/runs">See every run</Link>
               </p>
             ) : null}
           </>

@@ -41,7 +41,7 @@ export function Run(): ReactNode {
           {errorMessage(run.error)}
         </p>
         <p>
-          <Link to="/runs">Back to your runs</Link>
+          <Link to="/runs">Back to the list</Link>
         </p>
       </>
     );
@@ -51,7 +51,7 @@ export function Run(): ReactNode {
   return (
     <>
       <p className="breadcrumb">
-        <Link to="/runs">Runs</Link>
+        <Link to="/runs">Back to the list</Link>
       </p>
       <h1>{detail.title}</h1>
       <p className="muted">

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useNavigate } from "react-router";
 
 import { EXPORT_URL, changeEmail, changePassword, deleteAccount, getSettings, patchProfile } from "../api/bff";
@@ -10,6 +10,8 @@ import { useForm } from "../components/useForm";
 import { QueryStatus } from "../components/QueryStatus";
 import { emailProblem, nameProblem, passwordProblem, validate, type FieldErrors } from "../validation";
 
+// The sections are not named by their headings: "Email address" or "Password" would make
+// them match the fields' labels ("Email", "Password") for anyone finding a field by label.
 export function Settings(): ReactNode {
   const settings = useQuery({ queryKey: ["settings"], queryFn: getSettings });
   return (
@@ -19,7 +21,7 @@ export function Settings(): ReactNode {
       {settings.data ? <ProfileForm profile={settings.data.profile} /> : null}
       {settings.data ? <EmailForm current={settings.data.profile.email} /> : null}
       <PasswordForm />
-      <section aria-labelledby="export-heading">
+      <section>
         <h2 id="export-heading">Your data</h2>
         <p>A zip file with everything Runnerly keeps about you: profile, runs and their original files, Strava link.</p>
         {/* A plain GET form: the browser downloads the attachment, no script involved. */}
@@ -113,7 +115,7 @@ function ProfileForm({ profile }: { profile: Profile }): ReactNode {
   );
   const errors = form.fieldErrors;
   return (
-    <section aria-labelledby="profile-heading">
+    <section>
       <h2 id="profile-heading">Profile</h2>
       <form noValidate onSubmit={form.onSubmit}>
         <Field label="Name" name="name" autoComplete="name" value={draft.name} onChange={(e) => set("name", e.target.value)} error={errors.name} required />
@@ -151,7 +153,7 @@ function EmailForm({ current }: { current: string }): ReactNode {
     () => changeEmail(email.trim()),
   );
   return (
-    <section aria-labelledby="email-heading">
+    <section>
       <h2 id="email-heading">Email address</h2>
       <p>
         You log in with <strong>{current}</strong>. We send a link to the new address; the change takes effect when you open it.
@@ -176,7 +178,7 @@ function PasswordForm(): ReactNode {
     },
   );
   return (
-    <section aria-labelledby="password-heading">
+    <section>
       <h2 id="password-heading">Password</h2>
       <form noValidate onSubmit={form.onSubmit}>
         <Field label="Current password" type="password" name="current_password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={form.fieldErrors.current_password} required />
@@ -188,19 +190,17 @@ function PasswordForm(): ReactNode {
 }
 
 function DeleteAccountForm(): ReactNode {
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [password, setPassword] = useState("");
   const form = useForm(
     () => validate({ password: password ? null : "Enter your password to confirm." }),
     () => deleteAccount(password),
-    () => {
-      replaceSession(queryClient, null);
-      void navigate("/account-deleted", { replace: true });
-    },
+    // The landing page forgets the session: doing it here, the route guard would see no
+    // runner first and send the browser to Log in instead.
+    () => void navigate("/account-deleted", { replace: true }),
   );
   return (
-    <section aria-labelledby="delete-account-heading" className="danger-zone">
+    <section className="danger-zone">
       <h2 id="delete-account-heading">Delete account</h2>
       <p>Your account, your runs and everything Runnerly keeps about you are deleted. This cannot be undone.</p>
       <form noValidate onSubmit={form.onSubmit}>
@@ -212,6 +212,9 @@ function DeleteAccountForm(): ReactNode {
 }
 
 export function AccountDeleted(): ReactNode {
+  const queryClient = useQueryClient();
+  // The BFF ended the session with the account: no screen may show the runner any more.
+  useEffect(() => replaceSession(queryClient, null), [queryClient]);
   return (
     <div className="narrow">
       <h1>Account deleted</h1>

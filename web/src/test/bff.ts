@@ -1,7 +1,7 @@
 /**
  * A BFF double on loopback for screen tests: a real HTTP server with a session that logs in
  * and out (CSRF token "t"), the app's calls sent to it; `screens` answers the other routes
- * (and may override the session's). Unknown routes answer 404, so an unexpected call fails
+ * (and may override the session's, or end it as the real BFF does on account deletion). Unknown routes answer 404, so an unexpected call fails
  * the test. Stopped after each test.
  */
 import { afterEach } from "vitest";
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 export async function serveBff(
-  screens: (request: Received, url: URL) => Reply | null,
+  screens: (request: Received, url: URL, session: { logOut(): void }) => Reply | null,
   { loggedIn = false } = {},
 ): Promise<TestServer> {
   let runner = loggedIn;
@@ -35,7 +35,7 @@ export async function serveBff(
     if (route === "GET /bff/v1/session") {
       return { status: 200, body: { csrf_token: "t", runner: runner ? runnerProfile : null } };
     }
-    const answer = screens(request, url);
+    const answer = screens(request, url, { logOut: () => (runner = false) });
     if (answer) return answer;
     if (route === "POST /bff/v1/session") {
       runner = true;
