@@ -101,7 +101,7 @@ describe("the activation page", () => {
     const { received } = await serveBff((request) => (request.path === "/bff/v1/activations" ? { status: 204 } : null));
     renderScreen(<AppRoutes />, { route: "/activate?token=tok-123" });
     expect(await screen.findByRole("heading", { level: 1, name: "Account activated" })).toBeInTheDocument();
-    expect(screen.getAllByRole("link", { name: "Log in" }).some((a) => a.getAttribute("href") === "/login")).toBe(true);
+    expect(screen.getByRole("link", { name: "Log in" })).toHaveAttribute("href", "/login");
     const calls = received.filter((r) => r.path === "/bff/v1/activations");
     expect(calls).toHaveLength(1);
     expect(JSON.parse(calls[0]!.body)).toEqual({ token: "tok-123" });

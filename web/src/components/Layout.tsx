@@ -57,6 +57,8 @@ export function Layout(): ReactNode {
       </a>
       <header className="site-header">
         <span className="brand">Runnerly</span>
+        {/* Visitors get no menu: each account page links where it leads, so the one
+            "Log in" link of the activation page is the only one. */}
         {runner ? (
           <nav aria-label="Main">
             <ul>
@@ -72,18 +74,7 @@ export function Layout(): ReactNode {
               Log out
             </button>
           </nav>
-        ) : (
-          <nav aria-label="Account">
-            <ul>
-              <li>
-                <NavLink to="/login">Log in</NavLink>
-              </li>
-              <li>
-                <NavLink to="/signup">Sign up</NavLink>
-              </li>
-            </ul>
-          </nav>
-        )}
+        ) : null}
       </header>
       <main id="main" tabIndex={-1}>
         <Outlet />
