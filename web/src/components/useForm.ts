@@ -1,6 +1,6 @@
 /** A form's submit: client checks first, then the call; field errors from either side. */
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import { ApiError, errorMessage } from "../api/errors";
 import type { FieldErrors } from "../validation";
@@ -28,14 +28,20 @@ export function useForm<R>(
 ): FormState<R> {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const formElement = useRef<HTMLFormElement | null>(null);
+  // After a refused submit, focus goes to the first field to correct (its message is read with it).
+  useEffect(() => {
+    formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [fieldErrors]);
   const mutation = useMutation({
     mutationFn: send,
     onSuccess: (result) => onSuccess?.(result),
     onError: (error) => {
       const fields = error instanceof ApiError ? error.fieldErrors() : {};
       setFieldErrors(fields);
-      // The envelope's message says what went wrong overall, also when fields are named.
-      setFormError(errorMessage(error));
+      // The envelope's message says what went wrong overall, unless a field already says it.
+      const message = errorMessage(error);
+      setFormError(Object.values(fields).includes(message) ? null : message);
     },
   });
   return {
@@ -47,6 +53,7 @@ export function useForm<R>(
     result: mutation.data,
     onSubmit(event) {
       event.preventDefault();
+      formElement.current = event.currentTarget;
       const problems = check();
       setFieldErrors(problems);
       setFormError(null);

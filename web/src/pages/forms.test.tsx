@@ -32,6 +32,8 @@ describe("the sign-up form", () => {
     expect(password).toHaveAttribute("aria-invalid", "true");
     expect(messageFor(password)).toContain("A password has 8 to 128 characters.");
     expect(screen.getByLabelText("Name")).not.toHaveAttribute("aria-invalid");
+    // The first field to correct has the focus.
+    expect(email).toHaveFocus();
     expect(received).toHaveLength(0);
   });
 
@@ -49,6 +51,9 @@ describe("the sign-up form", () => {
     const password = screen.getByLabelText("Password");
     await waitFor(() => expect(password).toHaveAttribute("aria-invalid", "true"));
     expect(messageFor(password)).toContain("This password is too common; choose another.");
+    expect(password).toHaveFocus();
+    // Said once, next to the field, not again above the button.
+    expect(screen.queryByRole("alert")).toBeNull();
     const signUp = received.find((r) => r.path === "/bff/v1/accounts");
     expect(signUp?.method).toBe("POST");
     expect(signUp?.headers["x-csrf-token"]).toBe("t");
