@@ -17,7 +17,10 @@ function runsPage(url: URL): Reply | null {
     ? { status: 200, body: { runs: [aRun({ id: "r3", title: "Oldest run" })], next_cursor: null } }
     : {
         status: 200,
-        body: { runs: [aRun({ id: "r1", title: "Newest run" }), aRun({ id: "r2", title: "Middle run" })], next_cursor: "page-2" },
+        body: {
+          runs: [aRun({ id: "r1", title: "Newest run" }), aRun({ id: "r2", title: "Middle run" })],
+          next_cursor: "page-2",
+        },
       };
 }
 
@@ -43,7 +46,9 @@ describe("the app", () => {
     await user.click(screen.getByRole("button", { name: "Load more runs" }));
     expect(await screen.findByRole("link", { name: "Oldest run" })).toBeInTheDocument();
     // All three, newest first, and no more to load.
-    const titles = within(screen.getByRole("table")).getAllByRole("link").map((a) => a.textContent);
+    const titles = within(screen.getByRole("table"))
+      .getAllByRole("link")
+      .map((a) => a.textContent);
     expect(titles).toEqual(["Newest run", "Middle run", "Oldest run"]);
     expect(screen.queryByRole("button", { name: "Load more runs" })).toBeNull();
     const pages = received.filter((r) => r.path.startsWith("/bff/v1/runs"));
@@ -66,9 +71,16 @@ describe("the app", () => {
   });
 
   it("moves focus to the new screen's heading when the runner navigates", async () => {
-    await serveBff((_, url) => runsPage(url) ?? (url.pathname === "/bff/v1/strava" ? { status: 200, body: { configured: false, connected: false } } : null), {
-      loggedIn: true,
-    });
+    await serveBff(
+      (_, url) =>
+        runsPage(url) ??
+        (url.pathname === "/bff/v1/strava"
+          ? { status: 200, body: { configured: false, connected: false } }
+          : null),
+      {
+        loggedIn: true,
+      },
+    );
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/runs" });
     await screen.findByRole("heading", { level: 1, name: "Runs" });
@@ -79,9 +91,12 @@ describe("the app", () => {
   });
 
   it("sends the runner to Log in when the server says the session ended", async () => {
-    await serveBff((_, url) => (url.pathname === "/bff/v1/home" ? envelope(401, "not_logged_in", "Log in first.") : null), {
-      loggedIn: true,
-    });
+    await serveBff(
+      (_, url) => (url.pathname === "/bff/v1/home" ? envelope(401, "not_logged_in", "Log in first.") : null),
+      {
+        loggedIn: true,
+      },
+    );
     renderScreen(<AppRoutes />, { route: "/" });
     expect(await screen.findByRole("heading", { level: 1, name: "Log in" })).toBeInTheDocument();
   });
@@ -98,7 +113,9 @@ describe("the app", () => {
 
 describe("the activation page", () => {
   it("activates the account once with the link's token and offers to log in", async () => {
-    const { received } = await serveBff((request) => (request.path === "/bff/v1/activations" ? { status: 204 } : null));
+    const { received } = await serveBff((request) =>
+      request.path === "/bff/v1/activations" ? { status: 204 } : null,
+    );
     renderScreen(<AppRoutes />, { route: "/activate?token=tok-123" });
     expect(await screen.findByRole("heading", { level: 1, name: "Account activated" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Log in" })).toHaveAttribute("href", "/login");
@@ -109,7 +126,9 @@ describe("the activation page", () => {
 
   it("says why a link does not work", async () => {
     await serveBff((request) =>
-      request.path === "/bff/v1/activations" ? envelope(422, "invalid_token", "This link has expired or was already used.") : null,
+      request.path === "/bff/v1/activations"
+        ? envelope(422, "invalid_token", "This link has expired or was already used.")
+        : null,
     );
     renderScreen(<AppRoutes />, { route: "/activate?token=old" });
     expect(await screen.findByRole("heading", { level: 1, name: "Activation failed" })).toBeInTheDocument();
@@ -121,7 +140,17 @@ describe("a run's page", () => {
   const detail = {
     ...aRun({ id: runId, title: "Tempo", distance_m: 8000, moving_time_s: 2400 }),
     description: null,
-    splits: [{ kilometre: 1, distance_m: 1000, elapsed_s: 300, moving_s: 300, pace_s_per_km: 300, elevation_change_m: 2, average_heart_rate: 150 }],
+    splits: [
+      {
+        kilometre: 1,
+        distance_m: 1000,
+        elapsed_s: 300,
+        moving_s: 300,
+        pace_s_per_km: 300,
+        elevation_change_m: 2,
+        average_heart_rate: 150,
+      },
+    ],
     laps: [],
     best_efforts: [],
     has_series: false,
@@ -132,17 +161,21 @@ describe("a run's page", () => {
 
   it("saves a new title and deletes the run after asking again", async () => {
     let title = "Tempo";
-    const { received } = await serveBff((request, url) => {
-      if (url.pathname === `/bff/v1/runs/${runId}`) {
-        if (request.method === "GET") return { status: 200, body: { run: { ...detail, title }, series: null } };
-        if (request.method === "PATCH") {
-          title = (JSON.parse(request.body) as { title: string }).title;
-          return { status: 200, body: { ...detail, title } };
+    const { received } = await serveBff(
+      (request, url) => {
+        if (url.pathname === `/bff/v1/runs/${runId}`) {
+          if (request.method === "GET")
+            return { status: 200, body: { run: { ...detail, title }, series: null } };
+          if (request.method === "PATCH") {
+            title = (JSON.parse(request.body) as { title: string }).title;
+            return { status: 200, body: { ...detail, title } };
+          }
+          if (request.method === "DELETE") return { status: 204 };
         }
-        if (request.method === "DELETE") return { status: 204 };
-      }
-      return runsPage(url);
-    }, { loggedIn: true });
+        return runsPage(url);
+      },
+      { loggedIn: true },
+    );
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: `/runs/${runId}` });
     expect(await screen.findByRole("heading", { level: 1, name: "Tempo" })).toBeInTheDocument();
@@ -161,22 +194,27 @@ describe("a run's page", () => {
     expect(screen.getByText(/Delete this run for good\?/)).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Delete run" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Runs" })).toBeInTheDocument();
-    expect(received.filter((r) => r.method === "DELETE" && r.path === `/bff/v1/runs/${runId}`)).toHaveLength(1);
+    expect(received.filter((r) => r.method === "DELETE" && r.path === `/bff/v1/runs/${runId}`)).toHaveLength(
+      1,
+    );
   });
 });
 
 describe("settings", () => {
   it("switch the runner to miles, and every screen shows miles after", async () => {
     let units: "km" | "miles" = "km";
-    const { received } = await serveBff((request, url) => {
-      const profile = { ...runnerProfile, units };
-      if (url.pathname === "/bff/v1/settings") return { status: 200, body: { profile } };
-      if (url.pathname === "/bff/v1/settings/profile" && request.method === "PATCH") {
-        units = (JSON.parse(request.body) as { units: "km" | "miles" }).units;
-        return { status: 200, body: { ...profile, units } };
-      }
-      return runsPage(url);
-    }, { loggedIn: true });
+    const { received } = await serveBff(
+      (request, url) => {
+        const profile = { ...runnerProfile, units };
+        if (url.pathname === "/bff/v1/settings") return { status: 200, body: { profile } };
+        if (url.pathname === "/bff/v1/settings/profile" && request.method === "PATCH") {
+          units = (JSON.parse(request.body) as { units: "km" | "miles" }).units;
+          return { status: 200, body: { ...profile, units } };
+        }
+        return runsPage(url);
+      },
+      { loggedIn: true },
+    );
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/settings" });
     await user.selectOptions(await screen.findByLabelText("Units"), "miles");
@@ -193,18 +231,23 @@ describe("settings", () => {
   });
 
   it("delete the account only with the password, then say it is gone", async () => {
-    const { received } = await serveBff((request, url, session) => {
-      if (url.pathname === "/bff/v1/settings") return { status: 200, body: { profile: runnerProfile } };
-      if (url.pathname === "/bff/v1/account/deletion") {
-        const { password } = JSON.parse(request.body) as { password: string };
-        if (password !== "right password") {
-          return envelope(422, "invalid_password", "The password is not right.", [{ location: ["body", "password"] }]);
+    const { received } = await serveBff(
+      (request, url, session) => {
+        if (url.pathname === "/bff/v1/settings") return { status: 200, body: { profile: runnerProfile } };
+        if (url.pathname === "/bff/v1/account/deletion") {
+          const { password } = JSON.parse(request.body) as { password: string };
+          if (password !== "right password") {
+            return envelope(422, "invalid_password", "The password is not right.", [
+              { location: ["body", "password"] },
+            ]);
+          }
+          session.logOut();
+          return { status: 204 };
         }
-        session.logOut();
-        return { status: 204 };
-      }
-      return null;
-    }, { loggedIn: true });
+        return null;
+      },
+      { loggedIn: true },
+    );
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/settings" });
     await screen.findByLabelText("Units");
@@ -226,16 +269,27 @@ describe("settings", () => {
 
 describe("the Strava screen", () => {
   it("shows the link and its last sync in the runner's zone, and syncs on demand", async () => {
-    const { received } = await serveBff((request, url) => {
-      if (url.pathname === "/bff/v1/strava") {
-        return {
-          status: 200,
-          body: { configured: true, connected: true, athlete: { id: 42 }, last_sync_at: "2026-12-01T09:00:00Z", state: "active", backfill: "done" },
-        };
-      }
-      if (url.pathname === "/bff/v1/strava/sync" && request.method === "POST") return { status: 202, body: { status: "queued" } };
-      return null;
-    }, { loggedIn: true });
+    const { received } = await serveBff(
+      (request, url) => {
+        if (url.pathname === "/bff/v1/strava") {
+          return {
+            status: 200,
+            body: {
+              configured: true,
+              connected: true,
+              athlete: { id: 42 },
+              last_sync_at: "2026-12-01T09:00:00Z",
+              state: "active",
+              backfill: "done",
+            },
+          };
+        }
+        if (url.pathname === "/bff/v1/strava/sync" && request.method === "POST")
+          return { status: 202, body: { status: "queued" } };
+        return null;
+      },
+      { loggedIn: true },
+    );
     const user = userEvent.setup();
     renderScreen(<AppRoutes />, { route: "/strava?connected=1" });
     expect(await screen.findByText("Strava is connected: your runs are on their way.")).toBeInTheDocument();
@@ -248,9 +302,13 @@ describe("the Strava screen", () => {
   });
 
   it("offers to connect when not linked, and says why a connection failed", async () => {
-    await serveBff((_, url) =>
-      url.pathname === "/bff/v1/strava" ? { status: 200, body: { configured: true, connected: false } } : null,
-    { loggedIn: true });
+    await serveBff(
+      (_, url) =>
+        url.pathname === "/bff/v1/strava"
+          ? { status: 200, body: { configured: true, connected: false } }
+          : null,
+      { loggedIn: true },
+    );
     renderScreen(<AppRoutes />, { route: "/strava?error=access_denied" });
     expect(await screen.findByRole("button", { name: "Connect Strava" })).toBeInTheDocument();
     expect(screen.getByRole("alert")).toHaveTextContent("Strava was not connected: access denied.");

@@ -47,9 +47,7 @@ export async function getSession(): Promise<Session> {
 }
 
 export async function logIn(email: string, password: string): Promise<Session> {
-  const session = await unwrap(
-    client.POST("/bff/v1/session", { body: { email, password } }),
-  );
+  const session = await unwrap(client.POST("/bff/v1/session", { body: { email, password } }));
   // Logging in rotates the token: the old one is refused from now on.
   csrf.set(session.csrf_token);
   return session;
@@ -65,8 +63,7 @@ export async function logOut(): Promise<void> {
 export const signUp = (body: { email: string; password: string; name: string }) =>
   unwrap(client.POST("/bff/v1/accounts", { body }));
 
-export const activate = (token: string) =>
-  unwrap(client.POST("/bff/v1/activations", { body: { token } }));
+export const activate = (token: string) => unwrap(client.POST("/bff/v1/activations", { body: { token } }));
 
 export const resendActivation = (email: string) =>
   unwrap(client.POST("/bff/v1/activations/resend", { body: { email } }));
@@ -91,24 +88,20 @@ export interface RunFilter {
   limit?: number | undefined;
 }
 
-export const listRuns = (query: RunFilter) =>
-  unwrap(client.GET("/bff/v1/runs", { params: { query } }));
+export const listRuns = (query: RunFilter) => unwrap(client.GET("/bff/v1/runs", { params: { query } }));
 
 export const getRun = (runId: string) =>
   unwrap(client.GET("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
 
 export const patchRun = (runId: string, body: { title?: string; description?: string | null }) =>
-  unwrap(
-    client.PATCH("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } }, body }),
-  );
+  unwrap(client.PATCH("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } }, body }));
 
 export const deleteRun = (runId: string) =>
   unwrap(client.DELETE("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
 
 export const getStrava = () => unwrap(client.GET("/bff/v1/strava"));
 
-export const connectStrava = () =>
-  unwrap(client.POST("/bff/v1/strava/connect"));
+export const connectStrava = () => unwrap(client.POST("/bff/v1/strava/connect"));
 
 export const disconnectStrava = () => unwrap(client.DELETE("/bff/v1/strava"));
 
@@ -130,5 +123,3 @@ export const deleteAccount = (password: string) =>
 
 export const EXPORT_URL = "/bff/v1/export";
 export const IMPORTS_URL = "/bff/v1/imports";
-
-

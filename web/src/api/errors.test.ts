@@ -27,12 +27,16 @@ describe("reading the kit's error envelope", () => {
   });
 
   it("has no field errors without details", () => {
-    expect(toApiError(401, { error: { code: "invalid_credentials", message: "Wrong." } }).fieldErrors()).toEqual({});
+    expect(
+      toApiError(401, { error: { code: "invalid_credentials", message: "Wrong." } }).fieldErrors(),
+    ).toEqual({});
   });
 
   it("still says something when the body is not an envelope", () => {
     expect(toApiError(413, "<html>").message).toBe("The upload is too large.");
     expect(toApiError(502, null).message).toBe("The server answered 502. Please try again.");
-    expect(errorMessage(new TypeError("fetch failed"))).toBe("The server could not be reached. Check your connection.");
+    expect(errorMessage(new TypeError("fetch failed"))).toBe(
+      "The server could not be reached. Check your connection.",
+    );
   });
 });

@@ -18,7 +18,10 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The refusal for a file too large to send, or null: the server would refuse it anyway. */
-export function refuseBeforeUpload(file: { name: string; size: number }, limit = MAX_UPLOAD_BYTES): ImportResult | null {
+export function refuseBeforeUpload(
+  file: { name: string; size: number },
+  limit = MAX_UPLOAD_BYTES,
+): ImportResult | null {
   if (file.size <= limit) return null;
   return {
     filename: file.name,

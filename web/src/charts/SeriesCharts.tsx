@@ -68,17 +68,41 @@ const metres = (v: number): string => `${Math.round(v)} m`;
 
 export default function SeriesCharts({ series, units }: { series: Series; units: Units }): ReactNode {
   const columns = useMemo(() => chartColumns(series, units), [series, units]);
-  const pace = useMemo(() => (v: number): string => `${formatDuration(v)} /${unitLabel(units)}`, [units]);
+  const pace = useMemo(
+    () =>
+      (v: number): string =>
+        `${formatDuration(v)} /${unitLabel(units)}`,
+    [units],
+  );
   return (
     <div className="charts">
       {hasValues(columns.heartRate) ? (
-        <LineChart title="Heart rate" x={columns.distance} y={columns.heartRate} units={units} formatValue={bpm} />
+        <LineChart
+          title="Heart rate"
+          x={columns.distance}
+          y={columns.heartRate}
+          units={units}
+          formatValue={bpm}
+        />
       ) : null}
       {hasValues(columns.pace) ? (
-        <LineChart title="Pace" x={columns.distance} y={columns.pace} units={units} formatValue={pace} inverted />
+        <LineChart
+          title="Pace"
+          x={columns.distance}
+          y={columns.pace}
+          units={units}
+          formatValue={pace}
+          inverted
+        />
       ) : null}
       {hasValues(columns.elevation) ? (
-        <LineChart title="Elevation" x={columns.distance} y={columns.elevation} units={units} formatValue={metres} />
+        <LineChart
+          title="Elevation"
+          x={columns.distance}
+          y={columns.elevation}
+          units={units}
+          formatValue={metres}
+        />
       ) : null}
     </div>
   );

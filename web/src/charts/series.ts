@@ -46,7 +46,9 @@ export function hasValues(column: ReadonlyArray<number | null>): boolean {
 }
 
 /** Lowest, highest and mean of a column's values, for the chart's text alternative. */
-export function summarize(column: ReadonlyArray<number | null>): { min: number; max: number; mean: number } | null {
+export function summarize(
+  column: ReadonlyArray<number | null>,
+): { min: number; max: number; mean: number } | null {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;

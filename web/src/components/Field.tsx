@@ -1,6 +1,13 @@
 /** A labelled form control with its error next to it (aria-describedby, aria-invalid). */
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
+
 import { MIN_PASSWORD_LENGTH } from "../validation";
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 interface Common {
   label: string;
@@ -30,7 +37,12 @@ function useDescribed(error?: string, hint?: string) {
   return { id, describedBy, extra };
 }
 
-export function Field({ label, error, hint, ...input }: Common & InputHTMLAttributes<HTMLInputElement>): ReactNode {
+export function Field({
+  label,
+  error,
+  hint,
+  ...input
+}: Common & InputHTMLAttributes<HTMLInputElement>): ReactNode {
   const { id, describedBy, extra } = useDescribed(error, hint);
   return (
     <div className="field">
@@ -41,7 +53,12 @@ export function Field({ label, error, hint, ...input }: Common & InputHTMLAttrib
   );
 }
 
-export function TextArea({ label, error, hint, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>): ReactNode {
+export function TextArea({
+  label,
+  error,
+  hint,
+  ...input
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>): ReactNode {
   const { id, describedBy, extra } = useDescribed(error, hint);
   return (
     <div className="field">
@@ -72,7 +89,13 @@ export function Select({
 }
 
 /** A form-wide message (success or failure) announced to screen readers. */
-export function FormMessage({ error, success }: { error?: string | null; success?: string | null }): ReactNode {
+export function FormMessage({
+  error,
+  success,
+}: {
+  error?: string | null;
+  success?: string | null;
+}): ReactNode {
   if (error) {
     return (
       <p role="alert" className="error">
@@ -115,6 +138,16 @@ export function FormEnd({
 }
 
 /** A password being chosen: the users service's length rule shown before it is broken. */
-export function NewPasswordField(props: Omit<Common, "hint"> & InputHTMLAttributes<HTMLInputElement>): ReactNode {
-  return <Field type="password" autoComplete="new-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} required {...props} />;
+export function NewPasswordField(
+  props: Omit<Common, "hint"> & InputHTMLAttributes<HTMLInputElement>,
+): ReactNode {
+  return (
+    <Field
+      type="password"
+      autoComplete="new-password"
+      hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+      required
+      {...props}
+    />
+  );
 }

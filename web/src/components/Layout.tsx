@@ -70,7 +70,12 @@ export function Layout(): ReactNode {
                 </li>
               ))}
             </ul>
-            <button type="button" className="link-button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => logout.mutate()}
+              disabled={logout.isPending}
+            >
               Log out
             </button>
           </nav>

@@ -24,17 +24,44 @@ function home(overrides: Partial<HomeScreen> = {}): HomeScreen {
     totals: {
       status: "ok",
       data: {
-        week: { start: "2026-11-30", count: 1, distance_m: 16093.44, moving_time_s: 4800, elevation_gain_m: 12, average_pace_s_per_km: 298.26 },
-        month: { start: "2026-12-01", count: 0, distance_m: 0, moving_time_s: 0, elevation_gain_m: 0, average_pace_s_per_km: null },
+        week: {
+          start: "2026-11-30",
+          count: 1,
+          distance_m: 16093.44,
+          moving_time_s: 4800,
+          elevation_gain_m: 12,
+          average_pace_s_per_km: 298.26,
+        },
+        month: {
+          start: "2026-12-01",
+          count: 0,
+          distance_m: 0,
+          moving_time_s: 0,
+          elevation_gain_m: 0,
+          average_pace_s_per_km: null,
+        },
       },
     },
     weekly_distance: {
       status: "ok",
-      data: Array.from({ length: 12 }, (_, i) => ({ week_start: `2026-09-${String(7 + i).padStart(2, "0")}`, distance_m: i * 1000 })),
+      data: Array.from({ length: 12 }, (_, i) => ({
+        week_start: `2026-09-${String(7 + i).padStart(2, "0")}`,
+        distance_m: i * 1000,
+      })),
     },
     best_efforts: {
       status: "ok",
-      data: [{ name: "5K", distance_m: 5000, elapsed_s: 1380, pace_s_per_km: 276, run_id: "r1", run_started_at: run.started_at, start_offset_s: 0 }],
+      data: [
+        {
+          name: "5K",
+          distance_m: 5000,
+          elapsed_s: 1380,
+          pace_s_per_km: 276,
+          run_id: "r1",
+          run_started_at: run.started_at,
+          start_offset_s: 0,
+        },
+      ],
     },
     ...overrides,
   };

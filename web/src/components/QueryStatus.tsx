@@ -4,7 +4,11 @@ import type { ReactNode } from "react";
 import { errorMessage } from "../api/errors";
 import { Loading } from "../api/session";
 
-export function QueryStatus({ query }: { query: { isPending: boolean; isError: boolean; error: unknown } }): ReactNode {
+export function QueryStatus({
+  query,
+}: {
+  query: { isPending: boolean; isError: boolean; error: unknown };
+}): ReactNode {
   if (query.isPending) return <Loading />;
   if (query.isError) {
     return (

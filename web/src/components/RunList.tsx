@@ -29,7 +29,10 @@ export function RunList({
     <div className="table-wrap">
       <table className="runs">
         <caption className="visually-hidden">{caption}</caption>
-        <TableHead columns={["Date", "Run", "Distance", "Time", "Pace"]} numeric={["Distance", "Time", "Pace"]} />
+        <TableHead
+          columns={["Date", "Run", "Distance", "Time", "Pace"]}
+          numeric={["Distance", "Time", "Pace"]}
+        />
         <tbody>
           {runs.map((run) => (
             <tr key={run.id}>

@@ -22,11 +22,23 @@ export function WeeklyChart({ weeks, units }: { weeks: WeekDistance[]; units: Un
   const summary = `Weekly distance over the last ${weeks.length} weeks: ${formatDistance(total, units)} in all, most in one week ${formatDistance(peak, units)}.`;
   return (
     <figure className="weekly-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`} role="img" aria-label={summary} preserveAspectRatio="none">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`}
+        role="img"
+        aria-label={summary}
+        preserveAspectRatio="none"
+      >
         {weeks.map((week, i) => {
           const h = (week.distance_m / most) * HEIGHT;
           return (
-            <rect key={week.week_start} x={i * slot + slot * 0.15} y={HEIGHT - h} width={slot * 0.7} height={h} className="bar">
+            <rect
+              key={week.week_start}
+              x={i * slot + slot * 0.15}
+              y={HEIGHT - h}
+              width={slot * 0.7}
+              height={h}
+              className="bar"
+            >
               <title>
                 {formatCalendarDay(week.week_start)}: {formatDistance(week.distance_m, units)}
               </title>
@@ -37,15 +49,19 @@ export function WeeklyChart({ weeks, units }: { weeks: WeekDistance[]; units: Un
         {weeks.map((week, i) =>
           i % 3 === 0 ? (
             // The first label starts at the bar's left edge: centred, it would be cut off.
-            <text key={week.week_start} x={i === 0 ? 2 : i * slot + slot / 2} y={HEIGHT + 14} textAnchor={i === 0 ? "start" : "middle"} className="tick">
+            <text
+              key={week.week_start}
+              x={i === 0 ? 2 : i * slot + slot / 2}
+              y={HEIGHT + 14}
+              textAnchor={i === 0 ? "start" : "middle"}
+              className="tick"
+            >
               {formatCalendarDay(week.week_start)}
             </text>
           ) : null,
         )}
       </svg>
-      <figcaption className="muted">
-        Most in one week: {formatDistance(peak, units)}
-      </figcaption>
+      <figcaption className="muted">Most in one week: {formatDistance(peak, units)}</figcaption>
       <table className="visually-hidden">
         <caption>Distance per week</caption>
         <TableHead columns={["Week from", "Distance"]} />

@@ -14,8 +14,7 @@ export function formatDateTime(iso: string, timeZone: string): string {
     minute: "2-digit",
     hourCycle: "h23",
   }).formatToParts(new Date(iso));
-  const get = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? "";
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("weekday")} ${get("day")} ${get("month")} ${get("year")}, ${get("hour")}:${get("minute")}`;
 }
 

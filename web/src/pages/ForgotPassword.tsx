@@ -21,7 +21,16 @@ export function ForgotPassword(): ReactNode {
         </p>
       ) : (
         <form noValidate onSubmit={form.onSubmit}>
-          <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
+          <Field
+            label="Email"
+            type="email"
+            name="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={form.fieldErrors.email}
+            required
+          />
           <FormEnd form={form} submit="Send reset link" />
         </form>
       )}

@@ -86,8 +86,17 @@ function TotalsCard({ title, totals, units }: { title: string; totals: Totals; u
   );
 }
 
-function BestEfforts({ efforts, units, timeZone }: { efforts: BestEffort[]; units: Units; timeZone: string }): ReactNode {
-  if (efforts.length === 0) return <p className="muted">No best efforts yet: they come with runs recorded with GPS.</p>;
+function BestEfforts({
+  efforts,
+  units,
+  timeZone,
+}: {
+  efforts: BestEffort[];
+  units: Units;
+  timeZone: string;
+}): ReactNode {
+  if (efforts.length === 0)
+    return <p className="muted">No best efforts yet: they come with runs recorded with GPS.</p>;
   return (
     <div className="table-wrap">
       <table>
@@ -100,7 +109,9 @@ function BestEfforts({ efforts, units, timeZone }: { efforts: BestEffort[]; unit
               <td className="num">{formatDuration(effort.elapsed_s)}</td>
               <td className="num">{formatPace(effort.pace_s_per_km, units)}</td>
               <td>
-                <Link to={`/runs/${encodeURIComponent(effort.run_id)}`}>{formatDate(effort.run_started_at, timeZone)}</Link>
+                <Link to={`/runs/${encodeURIComponent(effort.run_id)}`}>
+                  {formatDate(effort.run_started_at, timeZone)}
+                </Link>
               </td>
             </tr>
           ))}

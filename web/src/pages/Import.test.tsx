@@ -16,7 +16,8 @@ afterEach(async () => {
   csrf.set(null);
 });
 
-const file = (name: string, size = 64) => new File(["x".repeat(size)], name, { type: "application/octet-stream" });
+const file = (name: string, size = 64) =>
+  new File(["x".repeat(size)], name, { type: "application/octet-stream" });
 
 describe("import results", () => {
   it("list each file with its status, and a refusal with its reason", () => {
@@ -115,16 +116,25 @@ describe("uploading a file", () => {
   });
 
   it("turns the server's 413 into a refusal of that file, with the server's words", async () => {
-    const { url } = await importServer(() => envelope(413, "payload_too_large", "The upload is larger than 25 MiB."));
-    const results = await uploadFile(new File(["x"], "big.fit"), { url: `${url}/bff/v1/imports`, csrfToken: "t" });
-    expect(results).toEqual([{ filename: "big.fit", status: "refused", reason: "The upload is larger than 25 MiB." }]);
+    const { url } = await importServer(() =>
+      envelope(413, "payload_too_large", "The upload is larger than 25 MiB."),
+    );
+    const results = await uploadFile(new File(["x"], "big.fit"), {
+      url: `${url}/bff/v1/imports`,
+      csrfToken: "t",
+    });
+    expect(results).toEqual([
+      { filename: "big.fit", status: "refused", reason: "The upload is larger than 25 MiB." },
+    ]);
   });
 
   it("fails with the server's message on another error", async () => {
-    const { url } = await importServer(() => envelope(403, "csrf_failed", "The request's CSRF token is missing or wrong."));
-    await expect(uploadFile(new File(["x"], "a.gpx"), { url: `${url}/bff/v1/imports`, csrfToken: "t" })).rejects.toThrow(
-      "The request's CSRF token is missing or wrong.",
+    const { url } = await importServer(() =>
+      envelope(403, "csrf_failed", "The request's CSRF token is missing or wrong."),
     );
+    await expect(
+      uploadFile(new File(["x"], "a.gpx"), { url: `${url}/bff/v1/imports`, csrfToken: "t" }),
+    ).rejects.toThrow("The request's CSRF token is missing or wrong.");
   });
 });
 

@@ -48,7 +48,10 @@ export function ImportScreen(): ReactNode {
 
   const add = (files: FileList | null) => {
     if (!files || files.length === 0) return;
-    setUploads((all) => [...all.filter((u) => u.state !== "done" && u.state !== "failed"), ...toUploads(files)]);
+    setUploads((all) => [
+      ...all.filter((u) => u.state !== "done" && u.state !== "failed"),
+      ...toUploads(files),
+    ]);
   };
 
   async function importAll(): Promise<void> {
@@ -127,7 +130,9 @@ export function UploadList({ uploads }: { uploads: Upload[] }): ReactNode {
         {uploads.map((upload) => (
           <li key={upload.key} className={`upload ${upload.state}`}>
             <span className="filename">{upload.file.name}</span>
-            {upload.state === "waiting" ? <span className="muted"> waiting ({formatBytes(upload.file.size)})</span> : null}
+            {upload.state === "waiting" ? (
+              <span className="muted"> waiting ({formatBytes(upload.file.size)})</span>
+            ) : null}
             {upload.state === "uploading" ? (
               <progress max={1} value={upload.progress} aria-label={`Uploading ${upload.file.name}`} />
             ) : null}

@@ -33,8 +33,26 @@ export function LogIn(): ReactNode {
           form.onSubmit(event);
         }}
       >
-        <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
-        <Field label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} required />
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={form.fieldErrors.email}
+          required
+        />
+        <Field
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={form.fieldErrors.password}
+          required
+        />
         <FormEnd form={form} submit="Log in" />
       </form>
       {inactive ? (

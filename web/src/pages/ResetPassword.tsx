@@ -30,7 +30,13 @@ export function ResetPassword(): ReactNode {
         </>
       ) : (
         <form noValidate onSubmit={form.onSubmit}>
-          <NewPasswordField label="New password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} />
+          <NewPasswordField
+            label="New password"
+            name="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={form.fieldErrors.password}
+          />
           {token ? null : <FormMessage error="This link has no token. Open the link from the email again." />}
           <FormEnd form={form} submit="Set new password" disabled={!token} />
         </form>

@@ -21,7 +21,9 @@ export function Run(): ReactNode {
   const run = useQuery({ queryKey: ["run", runId], queryFn: () => getRun(runId) });
   const points = useMemo(
     () =>
-      run.data ? routePoints(run.data.run.polyline, run.data.series?.latitudes, run.data.series?.longitudes) : [],
+      run.data
+        ? routePoints(run.data.run.polyline, run.data.series?.latitudes, run.data.series?.longitudes)
+        : [],
     [run.data],
   );
 
@@ -90,7 +92,8 @@ function Figures({ run, units }: { run: RunDetail; units: Units }): ReactNode {
     ["Pace", formatPace(run.average_pace_s_per_km, units)],
   ];
   if (run.elevation_gain_m != null) rows.push(["Elevation gain", `${Math.round(run.elevation_gain_m)} m`]);
-  if (run.average_heart_rate != null) rows.push(["Average heart rate", `${Math.round(run.average_heart_rate)} bpm`]);
+  if (run.average_heart_rate != null)
+    rows.push(["Average heart rate", `${Math.round(run.average_heart_rate)} bpm`]);
   if (run.max_heart_rate != null) rows.push(["Max heart rate", `${Math.round(run.max_heart_rate)} bpm`]);
   if (run.average_cadence != null) rows.push(["Cadence", `${Math.round(run.average_cadence)} spm`]);
   return (
@@ -121,7 +124,10 @@ function Splits({ splits, units }: { splits: Split[]; units: Units }): ReactNode
       <ScrollingTable label="Splits">
         <table>
           <caption className="visually-hidden">One row per kilometre</caption>
-          <TableHead columns={["Km", "Time", "Pace", "Elevation", "Heart rate"]} numeric={["Time", "Pace", "Elevation", "Heart rate"]} />
+          <TableHead
+            columns={["Km", "Time", "Pace", "Elevation", "Heart rate"]}
+            numeric={["Time", "Pace", "Elevation", "Heart rate"]}
+          />
           <tbody>
             {splits.map((split) => (
               <tr key={split.kilometre}>
@@ -129,9 +135,13 @@ function Splits({ splits, units }: { splits: Split[]; units: Units }): ReactNode
                 <td className="num">{formatDuration(split.moving_s)}</td>
                 <td className="num">{formatPace(split.pace_s_per_km, units)}</td>
                 <td className="num">
-                  {split.elevation_change_m == null ? "–" : `${split.elevation_change_m > 0 ? "+" : ""}${Math.round(split.elevation_change_m)} m`}
+                  {split.elevation_change_m == null
+                    ? "–"
+                    : `${split.elevation_change_m > 0 ? "+" : ""}${Math.round(split.elevation_change_m)} m`}
                 </td>
-                <td className="num">{split.average_heart_rate == null ? "–" : `${Math.round(split.average_heart_rate)} bpm`}</td>
+                <td className="num">
+                  {split.average_heart_rate == null ? "–" : `${Math.round(split.average_heart_rate)} bpm`}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -148,7 +158,10 @@ function Laps({ laps, units }: { laps: Lap[]; units: Units }): ReactNode {
       <ScrollingTable label="Laps">
         <table>
           <caption className="visually-hidden">The laps recorded by the watch</caption>
-          <TableHead columns={["Lap", "Distance", "Time", "Pace", "Heart rate"]} numeric={["Distance", "Time", "Pace", "Heart rate"]} />
+          <TableHead
+            columns={["Lap", "Distance", "Time", "Pace", "Heart rate"]}
+            numeric={["Distance", "Time", "Pace", "Heart rate"]}
+          />
           <tbody>
             {laps.map((lap, i) => (
               <tr key={lap.start_offset_s}>
@@ -156,7 +169,9 @@ function Laps({ laps, units }: { laps: Lap[]; units: Units }): ReactNode {
                 <td className="num">{formatDistance(lap.distance_m, units)}</td>
                 <td className="num">{formatDuration(lap.elapsed_s)}</td>
                 <td className="num">{formatPace(paceFrom(lap.distance_m, lap.elapsed_s), units)}</td>
-                <td className="num">{lap.average_heart_rate == null ? "–" : `${Math.round(lap.average_heart_rate)} bpm`}</td>
+                <td className="num">
+                  {lap.average_heart_rate == null ? "–" : `${Math.round(lap.average_heart_rate)} bpm`}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -175,11 +190,19 @@ function EditRun({ run }: { run: RunDetail }): ReactNode {
   const form = useForm(
     () =>
       validate({
-        title: title.trim() === "" ? "Give the run a title." : title.length > MAX_TITLE ? `A title has at most ${MAX_TITLE} characters.` : null,
+        title:
+          title.trim() === ""
+            ? "Give the run a title."
+            : title.length > MAX_TITLE
+              ? `A title has at most ${MAX_TITLE} characters.`
+              : null,
       }),
-    () => patchRun(run.id, { title: title.trim(), description: description.trim() === "" ? null : description }),
+    () =>
+      patchRun(run.id, { title: title.trim(), description: description.trim() === "" ? null : description }),
     (updated) => {
-      queryClient.setQueryData(["run", run.id], (old: { run: RunDetail } | undefined) => (old ? { ...old, run: updated } : old));
+      queryClient.setQueryData(["run", run.id], (old: { run: RunDetail } | undefined) =>
+        old ? { ...old, run: updated } : old,
+      );
       void queryClient.invalidateQueries({ queryKey: ["runs"] });
       void queryClient.invalidateQueries({ queryKey: ["home"] });
     },
@@ -188,8 +211,23 @@ function EditRun({ run }: { run: RunDetail }): ReactNode {
     <section aria-labelledby="edit-heading">
       <h2 id="edit-heading">Edit run</h2>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field label="Title" name="title" value={title} onChange={(e) => setTitle(e.target.value)} error={form.fieldErrors.title} maxLength={MAX_TITLE} required />
-        <TextArea label="Description" name="description" rows={4} value={description} onChange={(e) => setDescription(e.target.value)} error={form.fieldErrors.description} />
+        <Field
+          label="Title"
+          name="title"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          error={form.fieldErrors.title}
+          maxLength={MAX_TITLE}
+          required
+        />
+        <TextArea
+          label="Description"
+          name="description"
+          rows={4}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          error={form.fieldErrors.description}
+        />
         <FormEnd form={form} submit="Save" success="Saved." />
       </form>
     </section>
@@ -215,10 +253,18 @@ function DeleteRun({ runId }: { runId: string }): ReactNode {
       <h2 id="delete-heading">Delete this run</h2>
       {confirming ? (
         <div role="group" aria-labelledby="delete-question">
-          <p id="delete-question">Delete this run for good? Its files and figures go too; this cannot be undone.</p>
+          <p id="delete-question">
+            Delete this run for good? Its files and figures go too; this cannot be undone.
+          </p>
           <FormMessage error={remove.isError ? errorMessage(remove.error) : null} />
           <div className="actions">
-            <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending} autoFocus>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => remove.mutate()}
+              disabled={remove.isPending}
+              autoFocus
+            >
               Delete run
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>

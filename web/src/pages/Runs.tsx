@@ -59,8 +59,21 @@ export function Runs(): ReactNode {
           setParams(next);
         }}
       >
-        <Field label="From" type="date" name="from" value={draftFrom} onChange={(e) => setDraftFrom(e.target.value)} />
-        <Field label="To" type="date" name="to" value={draftTo} onChange={(e) => setDraftTo(e.target.value)} error={filterError} />
+        <Field
+          label="From"
+          type="date"
+          name="from"
+          value={draftFrom}
+          onChange={(e) => setDraftFrom(e.target.value)}
+        />
+        <Field
+          label="To"
+          type="date"
+          name="to"
+          value={draftTo}
+          onChange={(e) => setDraftTo(e.target.value)}
+          error={filterError}
+        />
         <div className="filter-actions">
           <button type="submit">Filter</button>
           {from || to ? (
@@ -89,7 +102,12 @@ export function Runs(): ReactNode {
         />
       ) : null}
       {runs.hasNextPage ? (
-        <button type="button" className="secondary" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void runs.fetchNextPage()}
+          disabled={runs.isFetchingNextPage}
+        >
           {runs.isFetchingNextPage ? "Loading more runs…" : "Load more runs"}
         </button>
       ) : null}

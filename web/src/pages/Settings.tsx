@@ -2,7 +2,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useNavigate } from "react-router";
 
-import { EXPORT_URL, changeEmail, changePassword, deleteAccount, getSettings, patchProfile } from "../api/bff";
+import {
+  EXPORT_URL,
+  changeEmail,
+  changePassword,
+  deleteAccount,
+  getSettings,
+  patchProfile,
+} from "../api/bff";
 import { replaceSession, updateRunner } from "../api/session";
 import type { Profile, ProfileChange } from "../api/types";
 import { Field, FormEnd, NewPasswordField, Select } from "../components/Field";
@@ -23,7 +30,10 @@ export function Settings(): ReactNode {
       <PasswordForm />
       <section>
         <h2 id="export-heading">Your data</h2>
-        <p>A zip file with everything Runnerly keeps about you: profile, runs and their original files, Strava link.</p>
+        <p>
+          A zip file with everything Runnerly keeps about you: profile, runs and their original files, Strava
+          link.
+        </p>
         {/* A plain GET form: the browser downloads the attachment, no script involved. */}
         <form method="get" action={EXPORT_URL}>
           <button type="submit" className="secondary">
@@ -45,7 +55,9 @@ export function timeZones(current: string): string[] {
 function heartRateProblem(value: string): string | null {
   if (value === "") return null;
   const n = Number(value);
-  return Number.isInteger(n) && n >= 30 && n <= 250 ? null : "Enter a whole number from 30 to 250 beats per minute.";
+  return Number.isInteger(n) && n >= 30 && n <= 250
+    ? null
+    : "Enter a whole number from 30 to 250 beats per minute.";
 }
 
 export interface ProfileDraft {
@@ -77,7 +89,12 @@ export function checkDraft(draft: ProfileDraft): FieldErrors {
     resting_heart_rate: heartRateProblem(draft.resting_heart_rate),
     home: draft.home.length > 200 ? "A place name has at most 200 characters." : null,
   });
-  if (!errors.max_heart_rate && !errors.resting_heart_rate && draft.max_heart_rate && draft.resting_heart_rate) {
+  if (
+    !errors.max_heart_rate &&
+    !errors.resting_heart_rate &&
+    draft.max_heart_rate &&
+    draft.resting_heart_rate
+  ) {
     if (Number(draft.resting_heart_rate) >= Number(draft.max_heart_rate)) {
       errors.resting_heart_rate = "The resting heart rate is below the maximum.";
     }
@@ -92,11 +109,14 @@ export function profileChange(profile: Profile, draft: ProfileDraft): ProfileCha
   if (draft.name.trim() !== before.name) change.name = draft.name.trim();
   if (draft.units !== before.units) change.units = draft.units;
   if (draft.time_zone !== before.time_zone) change.time_zone = draft.time_zone;
-  if (draft.home.trim() !== before.home) change.home = draft.home.trim() ? { place: draft.home.trim() } : null;
+  if (draft.home.trim() !== before.home)
+    change.home = draft.home.trim() ? { place: draft.home.trim() } : null;
   const hr = (v: string): number | null => (v === "" ? null : Number(v));
   if (draft.max_heart_rate !== before.max_heart_rate) change.max_heart_rate = hr(draft.max_heart_rate);
-  if (draft.resting_heart_rate !== before.resting_heart_rate) change.resting_heart_rate = hr(draft.resting_heart_rate);
-  if (draft.monthly_report !== before.monthly_report) change.email_preferences = { monthly_report: draft.monthly_report };
+  if (draft.resting_heart_rate !== before.resting_heart_rate)
+    change.resting_heart_rate = hr(draft.resting_heart_rate);
+  if (draft.monthly_report !== before.monthly_report)
+    change.email_preferences = { monthly_report: draft.monthly_report };
   return change;
 }
 
@@ -104,7 +124,8 @@ function ProfileForm({ profile }: { profile: Profile }): ReactNode {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(() => draftOf(profile));
   const zones = useMemo(() => timeZones(profile.time_zone), [profile.time_zone]);
-  const set = <K extends keyof ProfileDraft>(key: K, value: ProfileDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = <K extends keyof ProfileDraft>(key: K, value: ProfileDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
   const form = useForm(
     () => checkDraft(draft),
     () => patchProfile(profileChange(profile, draft)),
@@ -118,25 +139,74 @@ function ProfileForm({ profile }: { profile: Profile }): ReactNode {
     <section>
       <h2 id="profile-heading">Profile</h2>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field label="Name" name="name" autoComplete="name" value={draft.name} onChange={(e) => set("name", e.target.value)} error={errors.name} required />
-        <Select label="Units" name="units" value={draft.units} onChange={(e) => set("units", e.target.value as Profile["units"])} error={errors.units}>
+        <Field
+          label="Name"
+          name="name"
+          autoComplete="name"
+          value={draft.name}
+          onChange={(e) => set("name", e.target.value)}
+          error={errors.name}
+          required
+        />
+        <Select
+          label="Units"
+          name="units"
+          value={draft.units}
+          onChange={(e) => set("units", e.target.value as Profile["units"])}
+          error={errors.units}
+        >
           <option value="km">Kilometres</option>
           <option value="miles">Miles</option>
         </Select>
-        <Select label="Time zone" name="time_zone" value={draft.time_zone} onChange={(e) => set("time_zone", e.target.value)} error={errors.time_zone}>
+        <Select
+          label="Time zone"
+          name="time_zone"
+          value={draft.time_zone}
+          onChange={(e) => set("time_zone", e.target.value)}
+          error={errors.time_zone}
+        >
           {zones.map((zone) => (
             <option key={zone} value={zone}>
               {zone.replace(/_/g, " ")}
             </option>
           ))}
         </Select>
-        <Field label="Home place" name="home" autoComplete="address-level2" value={draft.home} onChange={(e) => set("home", e.target.value)} error={errors.home ?? errors.place} hint="The town or city you run from." />
-        <Field label="Maximum heart rate" name="max_heart_rate" inputMode="numeric" value={draft.max_heart_rate} onChange={(e) => set("max_heart_rate", e.target.value)} error={errors.max_heart_rate} hint="Beats per minute." />
-        <Field label="Resting heart rate" name="resting_heart_rate" inputMode="numeric" value={draft.resting_heart_rate} onChange={(e) => set("resting_heart_rate", e.target.value)} error={errors.resting_heart_rate} hint="Beats per minute." />
+        <Field
+          label="Home place"
+          name="home"
+          autoComplete="address-level2"
+          value={draft.home}
+          onChange={(e) => set("home", e.target.value)}
+          error={errors.home ?? errors.place}
+          hint="The town or city you run from."
+        />
+        <Field
+          label="Maximum heart rate"
+          name="max_heart_rate"
+          inputMode="numeric"
+          value={draft.max_heart_rate}
+          onChange={(e) => set("max_heart_rate", e.target.value)}
+          error={errors.max_heart_rate}
+          hint="Beats per minute."
+        />
+        <Field
+          label="Resting heart rate"
+          name="resting_heart_rate"
+          inputMode="numeric"
+          value={draft.resting_heart_rate}
+          onChange={(e) => set("resting_heart_rate", e.target.value)}
+          error={errors.resting_heart_rate}
+          hint="Beats per minute."
+        />
         <fieldset>
           <legend>Emails</legend>
           <div className="checkbox">
-            <input id="monthly-report" type="checkbox" checked={draft.monthly_report} onChange={(e) => set("monthly_report", e.target.checked)} />
+            <input
+              id="monthly-report"
+              type="checkbox"
+              checked={draft.monthly_report}
+              onChange={(e) => set("monthly_report", e.target.checked)}
+            />
             <label htmlFor="monthly-report">Send me a monthly report</label>
           </div>
         </fieldset>
@@ -149,18 +219,36 @@ function ProfileForm({ profile }: { profile: Profile }): ReactNode {
 function EmailForm({ current }: { current: string }): ReactNode {
   const [email, setEmail] = useState("");
   const form = useForm(
-    () => validate({ email: emailProblem(email) ?? (email.trim() === current ? "This is already your email address." : null) }),
+    () =>
+      validate({
+        email:
+          emailProblem(email) ?? (email.trim() === current ? "This is already your email address." : null),
+      }),
     () => changeEmail(email.trim()),
   );
   return (
     <section>
       <h2 id="email-heading">Email address</h2>
       <p>
-        You log in with <strong>{current}</strong>. We send a link to the new address; the change takes effect when you open it.
+        You log in with <strong>{current}</strong>. We send a link to the new address; the change takes effect
+        when you open it.
       </p>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
-        <FormEnd form={form} submit="Change email" success={`Check ${email.trim()}: the link to confirm it is on its way.`} />
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={form.fieldErrors.email}
+          required
+        />
+        <FormEnd
+          form={form}
+          submit="Change email"
+          success={`Check ${email.trim()}: the link to confirm it is on its way.`}
+        />
       </form>
     </section>
   );
@@ -170,7 +258,11 @@ function PasswordForm(): ReactNode {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const form = useForm(
-    () => validate({ current_password: current ? null : "Enter your current password.", new_password: passwordProblem(next) }),
+    () =>
+      validate({
+        current_password: current ? null : "Enter your current password.",
+        new_password: passwordProblem(next),
+      }),
     () => changePassword(current, next),
     () => {
       setCurrent("");
@@ -181,8 +273,23 @@ function PasswordForm(): ReactNode {
     <section>
       <h2 id="password-heading">Password</h2>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field label="Current password" type="password" name="current_password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={form.fieldErrors.current_password} required />
-        <NewPasswordField label="New password" name="new_password" value={next} onChange={(e) => setNext(e.target.value)} error={form.fieldErrors.new_password} />
+        <Field
+          label="Current password"
+          type="password"
+          name="current_password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          error={form.fieldErrors.current_password}
+          required
+        />
+        <NewPasswordField
+          label="New password"
+          name="new_password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          error={form.fieldErrors.new_password}
+        />
         <FormEnd form={form} submit="Change password" success="Your password is changed." />
       </form>
     </section>
@@ -202,9 +309,21 @@ function DeleteAccountForm(): ReactNode {
   return (
     <section className="danger-zone">
       <h2 id="delete-account-heading">Delete account</h2>
-      <p>Your account, your runs and everything Runnerly keeps about you are deleted. This cannot be undone.</p>
+      <p>
+        Your account, your runs and everything Runnerly keeps about you are deleted. This cannot be undone.
+      </p>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} hint="Your password again, to confirm." required />
+        <Field
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={form.fieldErrors.password}
+          hint="Your password again, to confirm."
+          required
+        />
         <FormEnd form={form} submit="Delete account" danger />
       </form>
     </section>
@@ -222,4 +341,3 @@ export function AccountDeleted(): ReactNode {
     </div>
   );
 }
-

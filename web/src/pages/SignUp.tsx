@@ -11,7 +11,8 @@ export function SignUp(): ReactNode {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const form = useForm(
-    () => validate({ name: nameProblem(name), email: emailProblem(email), password: passwordProblem(password) }),
+    () =>
+      validate({ name: nameProblem(name), email: emailProblem(email), password: passwordProblem(password) }),
     () => signUp({ name: name.trim(), email: email.trim(), password }),
   );
 
@@ -32,9 +33,32 @@ export function SignUp(): ReactNode {
     <div className="narrow">
       <h1>Sign up</h1>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field label="Name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={form.fieldErrors.name} required />
-        <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={form.fieldErrors.email} required />
-        <NewPasswordField label="Password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} error={form.fieldErrors.password} />
+        <Field
+          label="Name"
+          name="name"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={form.fieldErrors.name}
+          required
+        />
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={form.fieldErrors.email}
+          required
+        />
+        <NewPasswordField
+          label="Password"
+          name="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={form.fieldErrors.password}
+        />
         <FormEnd form={form} submit="Sign up" />
       </form>
       <p>

@@ -81,14 +81,23 @@ export function Strava(): ReactNode {
             ) : null}
             <div>
               <dt>Last sync</dt>
-              <dd>{link.data.last_sync_at ? formatDateTime(link.data.last_sync_at, runner.time_zone) : "not yet"}</dd>
+              <dd>
+                {link.data.last_sync_at
+                  ? formatDateTime(link.data.last_sync_at, runner.time_zone)
+                  : "not yet"}
+              </dd>
             </div>
           </dl>
           <div className="actions">
             <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>
               Sync now
             </button>
-            <button type="button" className="danger" onClick={() => disconnect.mutate()} disabled={disconnect.isPending}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => disconnect.mutate()}
+              disabled={disconnect.isPending}
+            >
               Disconnect Strava
             </button>
           </div>

@@ -8,7 +8,6 @@ import { envelope } from "../test/server";
 import { LogIn } from "./LogIn";
 import { SignUp } from "./SignUp";
 
-
 /** The message shown for a field: the element its control's aria-describedby names. */
 function messageFor(control: HTMLElement): string {
   const ids = (control.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
@@ -39,7 +38,9 @@ describe("the sign-up form", () => {
 
   it("shows the server's field error next to its field", async () => {
     const { received } = await serveBff(() =>
-      envelope(422, "weak_password", "This password is too common; choose another.", [{ location: ["password"] }]),
+      envelope(422, "weak_password", "This password is too common; choose another.", [
+        { location: ["password"] },
+      ]),
     );
     const user = userEvent.setup();
     renderScreen(<SignUp />, { route: "/signup" });
@@ -57,7 +58,11 @@ describe("the sign-up form", () => {
     const signUp = received.find((r) => r.path === "/bff/v1/accounts");
     expect(signUp?.method).toBe("POST");
     expect(signUp?.headers["x-csrf-token"]).toBe("t");
-    expect(JSON.parse(signUp?.body ?? "{}")).toEqual({ name: "Ana", email: "ana@example.com", password: "password1" });
+    expect(JSON.parse(signUp?.body ?? "{}")).toEqual({
+      name: "Ana",
+      email: "ana@example.com",
+      password: "password1",
+    });
   });
 
   it("tells the runner to check their email once the account is created", async () => {
@@ -68,7 +73,9 @@ describe("the sign-up form", () => {
     await user.type(screen.getByLabelText("Email"), "ana@example.com");
     await user.type(screen.getByLabelText("Password"), "a long enough password");
     await user.click(screen.getByRole("button", { name: "Sign up" }));
-    expect(await screen.findByRole("status")).toHaveTextContent("Check your email: we sent a link to ana@example.com");
+    expect(await screen.findByRole("status")).toHaveTextContent(
+      "Check your email: we sent a link to ana@example.com",
+    );
   });
 });
 

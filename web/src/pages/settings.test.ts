@@ -14,9 +14,13 @@ describe("the profile form", () => {
   });
 
   it("sends a new home place without the old place's coordinates, and clears an emptied one", () => {
-    expect(profileChange(profile, { ...draftOf(profile), home: " Paris " })).toEqual({ home: { place: "Paris" } });
+    expect(profileChange(profile, { ...draftOf(profile), home: " Paris " })).toEqual({
+      home: { place: "Paris" },
+    });
     expect(profileChange(profile, { ...draftOf(profile), home: "" })).toEqual({ home: null });
-    expect(profileChange(profile, { ...draftOf(profile), max_heart_rate: "" })).toEqual({ max_heart_rate: null });
+    expect(profileChange(profile, { ...draftOf(profile), max_heart_rate: "" })).toEqual({
+      max_heart_rate: null,
+    });
   });
 
   it("checks heart rates as the users service does (whole numbers, 30 to 250) and that resting is below max", () => {

@@ -9,7 +9,9 @@ import { client } from "../api/bff";
 import { connectSession } from "../api/session";
 
 export function renderScreen(ui: ReactElement, { route = "/" }: { route?: string } = {}) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  });
   connectSession(queryClient);
   const result = render(
     <QueryClientProvider client={queryClient}>
