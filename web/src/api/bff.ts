@@ -31,9 +31,27 @@ client.use(
   }),
 );
 
-/** The body of a 2xx answer (typed by the schema), or the error envelope thrown as an ApiError. */
-async function unwrap<D>(call: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<D> {
-  const { data, error, response } = await call;
+interface Answer<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+function isCsrfRefusal(answer: Answer<unknown>): boolean {
+  const code = (answer.error as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return answer.response.status === 403 && code === "csrf_failed";
+}
+
+/**
+ * Makes the call and answers the body of its 2xx answer (typed by the schema), or throws
+ * the error envelope as an ApiError. A call refused for a stale CSRF token (the session was
+ * rotated, e.g. by a login in another tab) changed nothing on the server, so it is made once
+ * more: the middleware dropped the stale token, and the second call fetches a fresh one.
+ */
+async function unwrap<D>(call: () => Promise<Answer<D>>): Promise<D> {
+  let answer = await call();
+  if (isCsrfRefusal(answer)) answer = await call();
+  const { data, error, response } = answer;
   if (!response.ok) throw toApiError(response.status, error);
   return data as D;
 }
@@ -41,45 +59,46 @@ async function unwrap<D>(call: Promise<{ data?: D; error?: unknown; response: Re
 // Session ---------------------------------------------------------------------------------
 
 export async function getSession(): Promise<Session> {
-  const session = await unwrap(client.GET("/bff/v1/session"));
+  const session = await unwrap(() => client.GET("/bff/v1/session"));
   csrf.set(session.csrf_token);
   return session;
 }
 
 export async function logIn(email: string, password: string): Promise<Session> {
-  const session = await unwrap(client.POST("/bff/v1/session", { body: { email, password } }));
+  const session = await unwrap(() => client.POST("/bff/v1/session", { body: { email, password } }));
   // Logging in rotates the token: the old one is refused from now on.
   csrf.set(session.csrf_token);
   return session;
 }
 
 export async function logOut(): Promise<void> {
-  await unwrap(client.DELETE("/bff/v1/session"));
+  await unwrap(() => client.DELETE("/bff/v1/session"));
   csrf.set(null);
 }
 
 // Account (no login needed) -----------------------------------------------------------------
 
 export const signUp = (body: { email: string; password: string; name: string }) =>
-  unwrap(client.POST("/bff/v1/accounts", { body }));
+  unwrap(() => client.POST("/bff/v1/accounts", { body }));
 
-export const activate = (token: string) => unwrap(client.POST("/bff/v1/activations", { body: { token } }));
+export const activate = (token: string) =>
+  unwrap(() => client.POST("/bff/v1/activations", { body: { token } }));
 
 export const resendActivation = (email: string) =>
-  unwrap(client.POST("/bff/v1/activations/resend", { body: { email } }));
+  unwrap(() => client.POST("/bff/v1/activations/resend", { body: { email } }));
 
 export const requestPasswordReset = (email: string) =>
-  unwrap(client.POST("/bff/v1/password-resets", { body: { email } }));
+  unwrap(() => client.POST("/bff/v1/password-resets", { body: { email } }));
 
 export const confirmPasswordReset = (token: string, password: string) =>
-  unwrap(client.POST("/bff/v1/password-resets/confirm", { body: { token, password } }));
+  unwrap(() => client.POST("/bff/v1/password-resets/confirm", { body: { token, password } }));
 
 export const confirmEmailChange = (token: string) =>
-  unwrap(client.POST("/bff/v1/email-changes/confirm", { body: { token } }));
+  unwrap(() => client.POST("/bff/v1/email-changes/confirm", { body: { token } }));
 
 // Screens ---------------------------------------------------------------------------------
 
-export const getHome = () => unwrap(client.GET("/bff/v1/home"));
+export const getHome = () => unwrap(() => client.GET("/bff/v1/home"));
 
 export interface RunFilter {
   after?: string | undefined;
@@ -88,38 +107,38 @@ export interface RunFilter {
   limit?: number | undefined;
 }
 
-export const listRuns = (query: RunFilter) => unwrap(client.GET("/bff/v1/runs", { params: { query } }));
+export const listRuns = (query: RunFilter) => unwrap(() => client.GET("/bff/v1/runs", { params: { query } }));
 
 export const getRun = (runId: string) =>
-  unwrap(client.GET("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
+  unwrap(() => client.GET("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
 
 export const patchRun = (runId: string, body: { title?: string; description?: string | null }) =>
-  unwrap(client.PATCH("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } }, body }));
+  unwrap(() => client.PATCH("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } }, body }));
 
 export const deleteRun = (runId: string) =>
-  unwrap(client.DELETE("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
+  unwrap(() => client.DELETE("/bff/v1/runs/{run_id}", { params: { path: { run_id: runId } } }));
 
-export const getStrava = () => unwrap(client.GET("/bff/v1/strava"));
+export const getStrava = () => unwrap(() => client.GET("/bff/v1/strava"));
 
-export const connectStrava = () => unwrap(client.POST("/bff/v1/strava/connect"));
+export const connectStrava = () => unwrap(() => client.POST("/bff/v1/strava/connect"));
 
-export const disconnectStrava = () => unwrap(client.DELETE("/bff/v1/strava"));
+export const disconnectStrava = () => unwrap(() => client.DELETE("/bff/v1/strava"));
 
-export const syncStrava = () => unwrap(client.POST("/bff/v1/strava/sync"));
+export const syncStrava = () => unwrap(() => client.POST("/bff/v1/strava/sync"));
 
-export const getSettings = () => unwrap(client.GET("/bff/v1/settings"));
+export const getSettings = () => unwrap(() => client.GET("/bff/v1/settings"));
 
 export const patchProfile = (body: ProfileChange) =>
-  unwrap(client.PATCH("/bff/v1/settings/profile", { body }));
+  unwrap(() => client.PATCH("/bff/v1/settings/profile", { body }));
 
 export const changeEmail = (email: string) =>
-  unwrap(client.POST("/bff/v1/settings/email", { body: { email } }));
+  unwrap(() => client.POST("/bff/v1/settings/email", { body: { email } }));
 
 export const changePassword = (current_password: string, new_password: string) =>
-  unwrap(client.POST("/bff/v1/settings/password", { body: { current_password, new_password } }));
+  unwrap(() => client.POST("/bff/v1/settings/password", { body: { current_password, new_password } }));
 
 export const deleteAccount = (password: string) =>
-  unwrap(client.POST("/bff/v1/account/deletion", { body: { password } }));
+  unwrap(() => client.POST("/bff/v1/account/deletion", { body: { password } }));
 
 export const EXPORT_URL = "/bff/v1/export";
 export const IMPORTS_URL = "/bff/v1/imports";
