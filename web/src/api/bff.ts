@@ -6,9 +6,10 @@
 import createClient from "openapi-fetch";
 
 import { CsrfStore, csrfMiddleware, type SessionEvents } from "./csrf";
-import { toApiError } from "./errors";
+import { ApiError, toApiError } from "./errors";
 import type { paths } from "./schema.gen";
-import type { ProfileChange, Session } from "./types";
+import type { ImportResult, ProfileChange, Session } from "./types";
+import { uploadFile } from "./upload";
 
 // openapi-fetch builds Request objects, which need an absolute URL outside a browser page.
 const origin = typeof location === "undefined" ? "http://localhost" : location.origin;
@@ -142,3 +143,25 @@ export const deleteAccount = (password: string) =>
 
 export const EXPORT_URL = "/bff/v1/export";
 export const IMPORTS_URL = "/bff/v1/imports";
+
+/**
+ * Imports one file (`POST /bff/v1/imports`, multipart) with its upload progress, which fetch
+ * cannot report, so through XMLHttpRequest: the session rules above applied by hand.
+ */
+export async function importFile(
+  file: File,
+  onProgress: (fraction: number) => void,
+  url = IMPORTS_URL,
+): Promise<ImportResult[]> {
+  const send = async () => uploadFile(file, { url, csrfToken: await csrf.get(), onProgress });
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "csrf_failed") {
+      csrf.set(null);
+      return send();
+    }
+    if (error instanceof ApiError && error.code === "not_logged_in") handlers.onLoggedOut();
+    throw error;
+  }
+}

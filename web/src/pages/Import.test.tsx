@@ -2,7 +2,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { csrf } from "../api/bff";
+import { csrf, importFile } from "../api/bff";
+import { serveBff } from "../test/bff";
 import type { ImportResult } from "../api/types";
 import { describeResult, formatBytes, refuseBeforeUpload, uploadFile } from "../api/upload";
 import { renderScreen } from "../test/render";
@@ -148,5 +149,32 @@ describe("the import screen", () => {
     expect(items[0]).toHaveTextContent("a.gpx waiting");
     expect(items[1]).toHaveTextContent("huge.fit: refused: This file is 26.0 MB; the limit is 25.0 MB.");
     await waitFor(() => expect(screen.getByRole("button", { name: "Import" })).toBeEnabled());
+  });
+});
+
+describe("importing a file through the session", () => {
+  it("sends it again with a fresh CSRF token when the first was stale", async () => {
+    const cors = {
+      "access-control-allow-origin": location.origin,
+      "access-control-allow-headers": "x-csrf-token, accept",
+      "access-control-allow-methods": "POST",
+    };
+    const { url, received } = await serveBff(
+      (request) => {
+        if (request.method === "OPTIONS") return { status: 204, headers: cors };
+        if (request.path !== "/bff/v1/imports") return null;
+        const reply =
+          request.headers["x-csrf-token"] === "stale"
+            ? envelope(403, "csrf_failed", "The request's CSRF token is missing or wrong.")
+            : { status: 200, body: { results: [{ filename: "a.gpx", status: "created", run_id: "r1" }] } };
+        return { ...reply, headers: cors };
+      },
+      { loggedIn: true },
+    );
+    csrf.set("stale");
+    const results = await importFile(new File(["<gpx/>"], "a.gpx"), () => {}, `${url}/bff/v1/imports`);
+    expect(results).toEqual([{ filename: "a.gpx", status: "created", run_id: "r1" }]);
+    const posts = received.filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.headers["x-csrf-token"])).toEqual(["stale", "t"]);
   });
 });

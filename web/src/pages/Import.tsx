@@ -2,10 +2,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState, type DragEvent, type ReactNode } from "react";
 import { Link } from "react-router";
 
-import { IMPORTS_URL, csrf } from "../api/bff";
+import { importFile } from "../api/bff";
 import { errorMessage } from "../api/errors";
 import type { ImportResult } from "../api/types";
-import { MAX_UPLOAD_BYTES, describeResult, formatBytes, refuseBeforeUpload, uploadFile } from "../api/upload";
+import { MAX_UPLOAD_BYTES, describeResult, formatBytes, refuseBeforeUpload } from "../api/upload";
 
 export const ACCEPTED = ".gpx,.tcx,.fit,.zip";
 
@@ -60,12 +60,7 @@ export function ImportScreen(): ReactNode {
     for (const upload of uploads.filter((u) => u.state === "waiting")) {
       update(upload.key, { state: "uploading", progress: 0 });
       try {
-        const token = await csrf.get();
-        const results = await uploadFile(upload.file, {
-          url: IMPORTS_URL,
-          csrfToken: token,
-          onProgress: (progress) => update(upload.key, { progress }),
-        });
+        const results = await importFile(upload.file, (progress) => update(upload.key, { progress }));
         update(upload.key, { state: "done", progress: 1, results });
       } catch (error) {
         update(upload.key, { state: "failed", error: errorMessage(error) });
