@@ -70,7 +70,7 @@ describe("the app", () => {
     expect(query.get("before")).toBe("2026-08-01T00:00:00+02:00");
   });
 
-  it("moves focus to the new screen's heading when the runner navigates", async () => {
+  it("moves focus to the new screen's heading, and names it in the title, when the runner navigates", async () => {
     await serveBff(
       (_, url) =>
         runsPage(url) ??
@@ -87,6 +87,7 @@ describe("the app", () => {
     await user.click(screen.getByRole("link", { name: "Strava" }));
     const heading = await screen.findByRole("heading", { level: 1, name: "Strava" });
     await waitFor(() => expect(heading).toHaveFocus());
+    expect(document.title).toBe("Strava – Runnerly");
     expect(await screen.findByText(/Strava is not set up on this Runnerly server/)).toBeInTheDocument();
   });
 

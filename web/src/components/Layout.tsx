@@ -17,18 +17,20 @@ const NAV = [
 ] as const;
 
 /**
- * Moves focus to the new screen's h1 after navigating, as a page load would, so a
- * keyboard or screen-reader user starts reading the new screen (not on the first load).
+ * After navigating, as a page load would: the document's title names the new screen, and
+ * focus moves to its h1 so a keyboard or screen-reader user starts reading there (not on
+ * the first load, where the browser starts at the top anyway).
  */
-function useFocusOnNavigate(): void {
+function useAnnounceScreen(): void {
   const location = useLocation();
   const first = useRef(true);
   useEffect(() => {
+    const heading = document.querySelector<HTMLElement>("main h1");
+    document.title = heading?.textContent ? `${heading.textContent} – Runnerly` : "Runnerly";
     if (first.current) {
       first.current = false;
       return;
     }
-    const heading = document.querySelector<HTMLElement>("main h1");
     if (heading) {
       heading.tabIndex = -1;
       heading.focus();
@@ -48,7 +50,7 @@ export function Layout(): ReactNode {
       void navigate("/login");
     },
   });
-  useFocusOnNavigate();
+  useAnnounceScreen();
 
   return (
     <>
