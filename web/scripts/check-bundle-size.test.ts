@@ -1,11 +1,13 @@
 // @vitest-environment node
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { initialJsSize, initialScripts } from "./check-bundle-size.mjs";
+import { BUDGET_BYTES, initialJsSize, initialScripts } from "./check-bundle-size.mjs";
 
 let dist: string | undefined;
 afterEach(() => {
@@ -39,5 +41,21 @@ describe("the first-load budget check", () => {
     const { files, total } = initialJsSize(dist);
     expect(files.map((f) => f.url)).toEqual(["/assets/index-abc.js", "/assets/vendor-def.js"]);
     expect(total).toBe(gzipSync(index, { level: 9 }).length + gzipSync(vendor, { level: 9 }).length);
+  });
+
+  it("fails the build over the budget, and passes it under", () => {
+    dist = mkdtempSync(join(tmpdir(), "dist-"));
+    mkdirSync(join(dist, "assets"));
+    writeFileSync(join(dist, "index.html"), '<script type="module" src="/assets/index.js"></script>');
+    const script = join(import.meta.dirname, "check-bundle-size.mjs");
+    // Random bytes do not compress: just over the budget once gzipped.
+    writeFileSync(join(dist, "assets", "index.js"), randomBytes(BUDGET_BYTES + 1000).toString("latin1"));
+    const over = spawnSync(process.execPath, [script, dist], { encoding: "utf8" });
+    expect(over.status).toBe(1);
+    expect(over.stderr).toContain("over budget");
+    writeFileSync(join(dist, "assets", "index.js"), "console.log(1);");
+    const under = spawnSync(process.execPath, [script, dist], { encoding: "utf8" });
+    expect(under.status).toBe(0);
+    expect(under.stdout).toContain("first-load JavaScript: 0.0 kB gzip (budget 300 kB)");
   });
 });
