@@ -268,6 +268,28 @@ describe("settings", () => {
   });
 });
 
+describe("download my data", () => {
+  it("says on the page why the export could not be made, and the page stays", async () => {
+    await serveBff(
+      (_, url) => {
+        if (url.pathname === "/bff/v1/settings") return { status: 200, body: { profile: runnerProfile } };
+        if (url.pathname === "/bff/v1/export") {
+          return envelope(502, "export_incomplete", "The runs service could not give its part of your data.");
+        }
+        return null;
+      },
+      { loggedIn: true },
+    );
+    const user = userEvent.setup();
+    renderScreen(<AppRoutes />, { route: "/settings" });
+    await user.click(await screen.findByRole("button", { name: "Download my data" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "The runs service could not give its part of your data.",
+    );
+    expect(screen.getByRole("heading", { level: 1, name: "Settings" })).toBeInTheDocument();
+  });
+});
+
 describe("the Strava screen", () => {
   it("shows the link and its last sync in the runner's zone, and syncs on demand", async () => {
     const { received } = await serveBff(

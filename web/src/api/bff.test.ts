@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { serveBff } from "../test/bff";
 import { envelope } from "../test/server";
-import { csrf, syncStrava } from "./bff";
+import { csrf, downloadExport, syncStrava } from "./bff";
 import { ApiError } from "./errors";
 
 describe("the BFF calls", () => {
@@ -35,5 +35,42 @@ describe("the BFF calls", () => {
     const { received } = await serveBff(() => envelope(403, "forbidden", "No."), { loggedIn: true });
     await expect(syncStrava()).rejects.toThrow("No.");
     expect(received.filter((r) => r.path === "/bff/v1/strava/sync")).toHaveLength(1);
+  });
+});
+
+describe("downloading my data", () => {
+  it("answers the zip and the file name the server gives it", async () => {
+    await serveBff(
+      (_, url) =>
+        url.pathname === "/bff/v1/export"
+          ? {
+              status: 200,
+              raw: "PK-zip-bytes",
+              headers: {
+                "content-type": "application/zip",
+                "content-disposition": 'attachment; filename="runnerly-export-2026-12-02.zip"',
+              },
+            }
+          : null,
+      { loggedIn: true },
+    );
+    const { blob, filename } = await downloadExport();
+    expect(filename).toBe("runnerly-export-2026-12-02.zip");
+    expect(await blob.text()).toBe("PK-zip-bytes");
+  });
+
+  it("throws the server's refusal, for the page to show", async () => {
+    await serveBff(
+      (_, url) =>
+        url.pathname === "/bff/v1/export"
+          ? envelope(
+              502,
+              "export_incomplete",
+              "The users service could not give its part of your data; try again later.",
+            )
+          : null,
+      { loggedIn: true },
+    );
+    await expect(downloadExport()).rejects.toThrow("The users service could not give its part of your data");
   });
 });

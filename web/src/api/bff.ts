@@ -141,7 +141,16 @@ export const changePassword = (current_password: string, new_password: string) =
 export const deleteAccount = (password: string) =>
   unwrap(() => client.POST("/bff/v1/account/deletion", { body: { password } }));
 
-export const EXPORT_URL = "/bff/v1/export";
+/** The runner's data as a zip (`GET /bff/v1/export`), with the file name the server gives it. */
+export async function downloadExport(): Promise<{ blob: Blob; filename: string }> {
+  // A call, not a navigation: a refusal (a service that could not give its part) is then
+  // shown on the page instead of replacing it with the error's JSON.
+  const { data, error, response } = await client.GET("/bff/v1/export", { parseAs: "blob" });
+  if (!response.ok || data === undefined) throw toApiError(response.status, error);
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? "runnerly-export.zip";
+  return { blob: data, filename };
+}
 export const IMPORTS_URL = "/bff/v1/imports";
 
 /**

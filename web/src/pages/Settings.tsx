@@ -1,18 +1,19 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useNavigate } from "react-router";
 
 import {
-  EXPORT_URL,
   changeEmail,
   changePassword,
   deleteAccount,
+  downloadExport,
   getSettings,
   patchProfile,
 } from "../api/bff";
-import { replaceSession, updateRunner } from "../api/session";
+import { errorMessage } from "../api/errors";
+import { Loading, replaceSession, updateRunner } from "../api/session";
 import type { Profile, ProfileChange } from "../api/types";
-import { Field, FormEnd, NewPasswordField, Select } from "../components/Field";
+import { Field, FormEnd, FormMessage, NewPasswordField, Select } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { QueryStatus } from "../components/QueryStatus";
 import { emailProblem, nameProblem, passwordProblem, validate, type FieldErrors } from "../validation";
@@ -28,21 +29,48 @@ export function Settings(): ReactNode {
       {settings.data ? <ProfileForm profile={settings.data.profile} /> : null}
       {settings.data ? <EmailForm current={settings.data.profile.email} /> : null}
       <PasswordForm />
-      <section>
-        <h2 id="export-heading">Your data</h2>
-        <p>
-          A zip file with everything Runnerly keeps about you: profile, runs and their original files, Strava
-          link.
-        </p>
-        {/* A plain GET form: the browser downloads the attachment, no script involved. */}
-        <form method="get" action={EXPORT_URL}>
-          <button type="submit" className="secondary">
-            Download my data
-          </button>
-        </form>
-      </section>
+      <ExportSection />
       <DeleteAccountForm />
     </>
+  );
+}
+
+/** Saves a file the page holds, as a link to it with a file name would. */
+function saveFile(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has started from the link; the object URL can go once the click is handled.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function ExportSection(): ReactNode {
+  const download = useMutation({
+    mutationFn: () => downloadExport(),
+    onSuccess: ({ blob, filename }) => saveFile(blob, filename),
+  });
+  return (
+    <section>
+      <h2 id="export-heading">Your data</h2>
+      <p>
+        A zip file with everything Runnerly keeps about you: profile, runs and their original files, Strava
+        link.
+      </p>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => download.mutate()}
+        disabled={download.isPending}
+      >
+        Download my data
+      </button>
+      {download.isPending ? <Loading what="Gathering your data from every service…" /> : null}
+      <FormMessage error={download.isError ? errorMessage(download.error) : null} />
+    </section>
   );
 }
 

@@ -14,7 +14,10 @@ export interface Received {
 
 export interface Reply {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is (a file). */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
@@ -41,7 +44,7 @@ export async function startServer(answer: (request: Received) => Reply): Promise
       const headers: Record<string, string> = { ...reply.headers };
       if (reply.body !== undefined) headers["content-type"] ??= "application/json";
       res.writeHead(reply.status, headers);
-      res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+      res.end(reply.raw ?? (reply.body === undefined ? undefined : JSON.stringify(reply.body)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
