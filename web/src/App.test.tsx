@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { AppRoutes } from "./App";
 import { runnerProfile, serveBff } from "./test/bff";
-import { aRun } from "./test/fixtures";
+import { aRun, aRunDetail } from "./test/fixtures";
 import { renderScreen } from "./test/render";
 import { envelope, type Reply } from "./test/server";
 
@@ -138,9 +138,11 @@ describe("the activation page", () => {
 });
 
 describe("a run's page", () => {
-  const detail = {
-    ...aRun({ id: runId, title: "Tempo", distance_m: 8000, moving_time_s: 2400 }),
-    description: null,
+  const detail = aRunDetail({
+    id: runId,
+    title: "Tempo",
+    distance_m: 8000,
+    moving_time_s: 2400,
     splits: [
       {
         kilometre: 1,
@@ -152,13 +154,7 @@ describe("a run's page", () => {
         average_heart_rate: 150,
       },
     ],
-    laps: [],
-    best_efforts: [],
-    has_series: false,
-    source_details: [],
-    created_at: "2026-12-01T08:00:00Z",
-    updated_at: "2026-12-01T08:00:00Z",
-  };
+  });
 
   it("saves a new title and deletes the run after asking again", async () => {
     let title = "Tempo";

@@ -7,22 +7,12 @@ import { describe, expect, it } from "vitest";
 
 import { AppRoutes } from "./App";
 import { runnerProfile, serveBff } from "./test/bff";
-import { aRun } from "./test/fixtures";
+import { aRun, aRunDetail } from "./test/fixtures";
 import { renderScreen } from "./test/render";
 import type { Reply } from "./test/server";
 
 const runId = "0d9a4c1e-7b2f-4e55-8a11-2c3d4e5f6a7b";
-const detail = {
-  ...aRun({ id: runId }),
-  description: null,
-  splits: [],
-  laps: [],
-  best_efforts: [],
-  has_series: false,
-  source_details: [],
-  created_at: "2026-12-01T08:00:00Z",
-  updated_at: "2026-12-01T08:00:00Z",
-};
+const detail = aRunDetail({ id: runId });
 
 const panel = <T,>(data: T) => ({ status: "ok", data });
 const totals = {

@@ -18,7 +18,7 @@ interface LineProps {
   y: Array<number | null>;
   units: Units;
   formatValue: (v: number) => string;
-  /** Pace: faster is less, drawn higher. */
+  /** Drawn upside down (smaller values higher). */
   inverted?: boolean;
 }
 
@@ -67,43 +67,23 @@ const bpm = (v: number): string => `${Math.round(v)} bpm`;
 const metres = (v: number): string => `${Math.round(v)} m`;
 
 export default function SeriesCharts({ series, units }: { series: Series; units: Units }): ReactNode {
-  const columns = useMemo(() => chartColumns(series, units), [series, units]);
-  const pace = useMemo(
-    () =>
-      (v: number): string =>
-        `${formatDuration(v)} /${unitLabel(units)}`,
-    [units],
-  );
+  const charts = useMemo(() => {
+    const columns = chartColumns(series, units);
+    const pace = (v: number): string => `${formatDuration(v)} /${unitLabel(units)}`;
+    return [
+      { title: "Heart rate", y: columns.heartRate, formatValue: bpm, inverted: false },
+      // Faster is less: drawn higher, as runners read a pace chart.
+      { title: "Pace", y: columns.pace, formatValue: pace, inverted: true },
+      { title: "Elevation", y: columns.elevation, formatValue: metres, inverted: false },
+    ]
+      .filter((chart) => hasValues(chart.y))
+      .map((chart) => ({ ...chart, x: columns.distance }));
+  }, [series, units]);
   return (
     <div className="charts">
-      {hasValues(columns.heartRate) ? (
-        <LineChart
-          title="Heart rate"
-          x={columns.distance}
-          y={columns.heartRate}
-          units={units}
-          formatValue={bpm}
-        />
-      ) : null}
-      {hasValues(columns.pace) ? (
-        <LineChart
-          title="Pace"
-          x={columns.distance}
-          y={columns.pace}
-          units={units}
-          formatValue={pace}
-          inverted
-        />
-      ) : null}
-      {hasValues(columns.elevation) ? (
-        <LineChart
-          title="Elevation"
-          x={columns.distance}
-          y={columns.elevation}
-          units={units}
-          formatValue={metres}
-        />
-      ) : null}
+      {charts.map((chart) => (
+        <LineChart key={chart.title} units={units} {...chart} />
+      ))}
     </div>
   );
 }

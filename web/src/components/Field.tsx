@@ -137,17 +137,52 @@ export function FormEnd({
   );
 }
 
-/** A password being chosen: the users service's length rule shown before it is broken. */
-export function NewPasswordField(
-  props: Omit<Common, "hint"> & InputHTMLAttributes<HTMLInputElement>,
-): ReactNode {
+interface ValueProps {
+  value: string;
+  onValue: (value: string) => void;
+  error?: string | undefined;
+}
+
+/** The email address field every account form has. */
+export function EmailField({ value, onValue, error }: ValueProps): ReactNode {
   return (
     <Field
-      type="password"
-      autoComplete="new-password"
-      hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+      label="Email"
+      type="email"
+      name="email"
+      autoComplete="email"
+      value={value}
+      onChange={(e) => onValue(e.target.value)}
+      error={error}
       required
-      {...props}
+    />
+  );
+}
+
+/**
+ * A password field: the runner's own (`current-password`), or one being chosen (`isNew`),
+ * which shows the users service's length rule before it is broken.
+ */
+export function PasswordField({
+  label,
+  name,
+  value,
+  onValue,
+  error,
+  hint,
+  isNew = false,
+}: ValueProps & { label: string; name: string; hint?: string; isNew?: boolean }): ReactNode {
+  return (
+    <Field
+      label={label}
+      type="password"
+      name={name}
+      autoComplete={isNew ? "new-password" : "current-password"}
+      hint={isNew ? `At least ${MIN_PASSWORD_LENGTH} characters.` : hint}
+      value={value}
+      onChange={(e) => onValue(e.target.value)}
+      error={error}
+      required
     />
   );
 }

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 
 import { requestPasswordReset } from "../api/bff";
-import { Field, FormEnd } from "../components/Field";
+import { EmailField, FormEnd } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { emailProblem, validate } from "../validation";
 
@@ -21,16 +21,7 @@ export function ForgotPassword(): ReactNode {
         </p>
       ) : (
         <form noValidate onSubmit={form.onSubmit}>
-          <Field
-            label="Email"
-            type="email"
-            name="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={form.fieldErrors.email}
-            required
-          />
+          <EmailField value={email} onValue={setEmail} error={form.fieldErrors.email} />
           <FormEnd form={form} submit="Send reset link" />
         </form>
       )}

@@ -5,7 +5,7 @@ import { Link } from "react-router";
 import { logIn, resendActivation } from "../api/bff";
 import { ApiError } from "../api/errors";
 import { replaceSession } from "../api/session";
-import { Field, FormEnd, FormMessage } from "../components/Field";
+import { EmailField, FormEnd, FormMessage, PasswordField } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { emailProblem, validate } from "../validation";
 
@@ -33,25 +33,13 @@ export function LogIn(): ReactNode {
           form.onSubmit(event);
         }}
       >
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={form.fieldErrors.email}
-          required
-        />
-        <Field
+        <EmailField value={email} onValue={setEmail} error={form.fieldErrors.email} />
+        <PasswordField
           label="Password"
-          type="password"
           name="password"
-          autoComplete="current-password"
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
           error={form.fieldErrors.password}
-          required
         />
         <FormEnd form={form} submit="Log in" />
       </form>

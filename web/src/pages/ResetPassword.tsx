@@ -2,7 +2,7 @@ import { useState, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { confirmPasswordReset } from "../api/bff";
-import { FormEnd, FormMessage, NewPasswordField } from "../components/Field";
+import { FormEnd, FormMessage, PasswordField } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { passwordProblem, validate } from "../validation";
 
@@ -30,12 +30,13 @@ export function ResetPassword(): ReactNode {
         </>
       ) : (
         <form noValidate onSubmit={form.onSubmit}>
-          <NewPasswordField
+          <PasswordField
             label="New password"
             name="password"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onValue={setPassword}
             error={form.fieldErrors.password}
+            isNew
           />
           {token ? null : <FormMessage error="This link has no token. Open the link from the email again." />}
           <FormEnd form={form} submit="Set new password" disabled={!token} />

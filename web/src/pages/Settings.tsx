@@ -13,7 +13,7 @@ import {
 import { errorMessage } from "../api/errors";
 import { Loading, replaceSession, updateRunner } from "../api/session";
 import type { Profile, ProfileChange } from "../api/types";
-import { Field, FormEnd, FormMessage, NewPasswordField, Select } from "../components/Field";
+import { EmailField, Field, FormEnd, FormMessage, PasswordField, Select } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { QueryStatus } from "../components/QueryStatus";
 import { emailProblem, nameProblem, passwordProblem, validate, type FieldErrors } from "../validation";
@@ -262,16 +262,7 @@ function EmailForm({ current }: { current: string }): ReactNode {
         when you open it.
       </p>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={form.fieldErrors.email}
-          required
-        />
+        <EmailField value={email} onValue={setEmail} error={form.fieldErrors.email} />
         <FormEnd
           form={form}
           submit="Change email"
@@ -301,22 +292,20 @@ function PasswordForm(): ReactNode {
     <section>
       <h2 id="password-heading">Password</h2>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field
+        <PasswordField
           label="Current password"
-          type="password"
           name="current_password"
-          autoComplete="current-password"
           value={current}
-          onChange={(e) => setCurrent(e.target.value)}
+          onValue={setCurrent}
           error={form.fieldErrors.current_password}
-          required
         />
-        <NewPasswordField
+        <PasswordField
           label="New password"
           name="new_password"
           value={next}
-          onChange={(e) => setNext(e.target.value)}
+          onValue={setNext}
           error={form.fieldErrors.new_password}
+          isNew
         />
         <FormEnd form={form} submit="Change password" success="Your password is changed." />
       </form>
@@ -341,16 +330,13 @@ function DeleteAccountForm(): ReactNode {
         Your account, your runs and everything Runnerly keeps about you are deleted. This cannot be undone.
       </p>
       <form noValidate onSubmit={form.onSubmit}>
-        <Field
+        <PasswordField
           label="Password"
-          type="password"
           name="password"
-          autoComplete="current-password"
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
           error={form.fieldErrors.password}
           hint="Your password again, to confirm."
-          required
         />
         <FormEnd form={form} submit="Delete account" danger />
       </form>

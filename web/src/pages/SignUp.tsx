@@ -2,7 +2,7 @@ import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 
 import { signUp } from "../api/bff";
-import { Field, FormEnd, NewPasswordField } from "../components/Field";
+import { EmailField, Field, FormEnd, PasswordField } from "../components/Field";
 import { useForm } from "../components/useForm";
 import { emailProblem, nameProblem, passwordProblem, validate } from "../validation";
 
@@ -42,22 +42,14 @@ export function SignUp(): ReactNode {
           error={form.fieldErrors.name}
           required
         />
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={form.fieldErrors.email}
-          required
-        />
-        <NewPasswordField
+        <EmailField value={email} onValue={setEmail} error={form.fieldErrors.email} />
+        <PasswordField
           label="Password"
           name="password"
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
           error={form.fieldErrors.password}
+          isNew
         />
         <FormEnd form={form} submit="Sign up" />
       </form>

@@ -1,5 +1,5 @@
 /** Complete BFF shapes for tests, each field as the schema has it; override what a test is about. */
-import type { Profile, RunSummary } from "../api/types";
+import type { Profile, RunDetail, RunSummary } from "../api/types";
 
 export function aProfile(overrides: Partial<Profile> = {}): Profile {
   return {
@@ -40,6 +40,21 @@ export function aRun(overrides: Partial<RunSummary> = {}): RunSummary {
     average_pace_s_per_km: 300,
     polyline: "",
     sources: [{ source: "gpx", source_id: "abc" }],
+    ...overrides,
+  };
+}
+
+export function aRunDetail(overrides: Partial<RunDetail> = {}): RunDetail {
+  return {
+    ...aRun(),
+    description: null,
+    splits: [],
+    laps: [],
+    best_efforts: [],
+    has_series: false,
+    source_details: [],
+    created_at: "2026-12-01T08:00:00Z",
+    updated_at: "2026-12-01T08:00:00Z",
     ...overrides,
   };
 }
