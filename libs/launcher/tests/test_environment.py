@@ -270,7 +270,58 @@ def test_the_login_commands_client_may_use_the_password_grant_only_for_runners_a
     assert cli["scopes"] == ["runner", "admin"]
     secret = credentials.client_secrets["runnerly-cli"]
     assert cli["secret_hash"] == "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
-    assert "grant_types" not in clients["alpha"]  # services keep the default grants
+    assert clients["alpha"]["grant_types"] == ["client_credentials"]  # its manifest's default
+
+
+def test_a_service_is_registered_with_the_grants_its_manifest_names(tmp_path: Path) -> None:
+    """A service whose manifest names more grants (the dashboard logs runners in) gets them at
+    the token dealer; the others get the client-credentials grant only."""
+    dashboard = ServiceManifest(
+        name="dashboard",
+        app_factory="runnerly_dashboard.main:create_app",
+        env_prefix="DASHBOARD_",
+        default_port=8700,
+        client_scopes=("runner",),
+        grant_types=("password", "refresh_token"),
+    )
+    config, credentials = _system([TOKENDEALER, dashboard], tmp_path)
+
+    clients = {c["client_id"]: c for c in json.loads(clients_json(config, credentials, {}))}
+
+    assert clients["dashboard"]["grant_types"] == ["password", "refresh_token"]
+    assert clients["dashboard"]["scopes"] == ["runner"]
+    assert clients["tokendealer"]["grant_types"] == ["client_credentials"]
+
+
+def test_a_peer_is_told_where_a_route_of_another_service_is(tmp_path: Path) -> None:
+    """A manifest's ``peer_urls`` reach the named peer's environment as its own variable (the
+    dashboard's Strava callback becomes STRAVA_REDIRECT_URL); other services get nothing."""
+    dashboard = ServiceManifest(
+        name="dashboard",
+        app_factory="runnerly_dashboard.main:create_app",
+        env_prefix="DASHBOARD_",
+        default_port=8700,
+        peer_urls=(("strava", "REDIRECT_URL", "/bff/v1/strava/callback"),),
+    )
+    strava = ServiceManifest(
+        name="strava",
+        app_factory="runnerly_strava.main:create_app",
+        env_prefix="STRAVA_",
+        default_port=8704,
+    )
+    system = _system(
+        [TOKENDEALER, dashboard, strava],
+        tmp_path,
+        RUNNERLY_DASHBOARD_PORT="18700",
+        RUNNERLY_STRAVA_PORT="18704",
+    )
+
+    env = _environment(system, "strava")
+
+    assert env["STRAVA_REDIRECT_URL"] == "http://127.0.0.1:18700/bff/v1/strava/callback"
+    assert not any(key.endswith("REDIRECT_URL") for key in _environment(system, "dashboard"))
+    operator = _environment(system, "strava", {"STRAVA_REDIRECT_URL": "https://r.example/cb"})
+    assert operator["STRAVA_REDIRECT_URL"] == "https://r.example/cb"
 
 
 def test_one_grace_is_given_to_uvicorn_and_to_the_service(system: System) -> None:

@@ -189,16 +189,19 @@ async def test_the_database_holds_no_token_in_clear(stack: Stack) -> None:
 
 
 async def test_without_strava_credentials_connect_says_what_to_configure(stack: Stack) -> None:
-    """Without Strava client credentials, connect is 503 naming the variable to set."""
+    """Without Strava client credentials, connect is 503 naming the variable to set, and the
+    runner's link says Strava is not configured (the app then offers no connect button)."""
     settings = settings_of(stack.runtime)
+    runner = new_runner()
+    assert (await stack.connection(runner))["configured"] is True
     object.__setattr__(settings, "strava_client_id", "")
     try:
-        response = await stack.http.post(
-            "/v1/strava/connect", headers=stack.runner_headers(new_runner())
-        )
+        response = await stack.http.post("/v1/strava/connect", headers=stack.runner_headers(runner))
+        link = await stack.connection(runner)
     finally:
         object.__setattr__(settings, "strava_client_id", stack.strava.client_id)
 
+    assert link["configured"] is False
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "strava_not_configured"
     assert "STRAVA_STRAVA_CLIENT_ID" in response.json()["error"]["message"]

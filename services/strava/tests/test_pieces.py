@@ -9,8 +9,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from runnerly_kit.crypto import UndecryptableToken
 from runnerly_strava.activities import is_run, run_body, time_zone
-from runnerly_strava.crypto import TokenCipher, UndecryptableToken
+from runnerly_strava.dependencies import strava_cipher
 from runnerly_strava.settings import StravaSettings
 from runnerly_strava.strava.ratelimit import RateLimiter
 from runnerly_strava.testing import FakeStrava, encode_polyline
@@ -105,7 +106,7 @@ def test_the_polyline_encoder_matches_googles_example() -> None:
 
 def test_tokens_are_bound_to_their_runner_and_purpose() -> None:
     """A stored token decrypts only for its runner, purpose and key; each encryption differs."""
-    cipher = TokenCipher(SecretStr("a-long-random-test-key-0123456789"))
+    cipher = strava_cipher(SecretStr("a-long-random-test-key-0123456789"))
     stored = cipher.encrypt("abc123token", runner_id="runner-1", purpose="access")
 
     assert "abc123token" not in stored
@@ -114,7 +115,7 @@ def test_tokens_are_bound_to_their_runner_and_purpose() -> None:
         cipher.decrypt(stored, runner_id="runner-2", purpose="access")
     with pytest.raises(UndecryptableToken):
         cipher.decrypt(stored, runner_id="runner-1", purpose="refresh")
-    other_key = TokenCipher(SecretStr("another-long-random-key-0123456789"))
+    other_key = strava_cipher(SecretStr("another-long-random-key-0123456789"))
     with pytest.raises(UndecryptableToken):
         other_key.decrypt(stored, runner_id="runner-1", purpose="access")
     assert stored != cipher.encrypt("abc123token", runner_id="runner-1", purpose="access")
@@ -194,7 +195,9 @@ def test_the_read_limits_count_too() -> None:
 
 
 def test_settings_come_from_strava_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings come from STRAVA_ variables; redirect and webhook URLs follow the public URL."""
+    """Settings come from STRAVA_ variables; redirect and webhook URLs follow the public URL
+    unless the redirect is set (to the dashboard's callback, which binds the state to the
+    browser)."""
     monkeypatch.setenv("STRAVA_STRAVA_CLIENT_ID", "4242")
     monkeypatch.setenv("STRAVA_STRAVA_CLIENT_SECRET", "strava-app-secret-0123456789")
     monkeypatch.setenv("STRAVA_RUNS_URL", "http://127.0.0.1:18703")
@@ -206,6 +209,8 @@ def test_settings_come_from_strava_prefixed_variables(monkeypatch: pytest.Monkey
     assert settings.runs_url == "http://127.0.0.1:18703"
     assert settings.redirect_uri == "https://runnerly.example/strava/v1/strava/callback"
     assert settings.webhook_url == "https://runnerly.example/strava/v1/strava/webhook"
+    monkeypatch.setenv("STRAVA_REDIRECT_URL", "https://runnerly.example/bff/v1/strava/callback")
+    assert StravaSettings().redirect_uri == "https://runnerly.example/bff/v1/strava/callback"
 
 
 def test_placeholder_secrets_are_refused_outside_development() -> None:

@@ -162,6 +162,7 @@ async def test_a_deauthorization_event_forgets_the_tokens_and_the_strava_runs(
     await eventually(lambda: _no_link(stack, runner), what="the link forgotten")
     await eventually(lambda: _no_runs(stack, runner), what="the Strava runs forgotten in runs")
     assert (await stack.connection(runner)) == {
+        "configured": True,
         "connected": False,
         "athlete_id": None,
         "status": None,

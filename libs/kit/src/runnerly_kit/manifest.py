@@ -31,11 +31,19 @@ class ServiceManifest:
     start_order: int = 100
     #: Scopes this service's own client may ask the token dealer for.
     client_scopes: tuple[str, ...] = ()
+    #: OAuth2 grants the token dealer lets this service's client use. A service calls its
+    #: peers in its own name (client credentials); the dashboard logs runners in
+    #: (``password``) and keeps their sessions alive (``refresh_token``).
+    grant_types: tuple[str, ...] = ("client_credentials",)
     #: It sends mail: the launcher gives it ``<PREFIX>SMTP_HOST`` and ``<PREFIX>SMTP_PORT``.
     sends_mail: bool = False
     #: Secrets the launcher generates once and passes as ``<PREFIX><NAME>`` (e.g. an
     #: encryption key); in production the operator sets them like any other secret.
     generated_secrets: tuple[str, ...] = ()
+    #: Routes of this service a peer must know, as ``(peer, variable, path)``: the launcher
+    #: gives the peer ``<PEER_PREFIX><VARIABLE>`` = this service's URL + ``path`` (the
+    #: dashboard tells strava where Strava must send the browser back).
+    peer_urls: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def migrations_dir(self) -> Path | None:

@@ -51,13 +51,14 @@ def client_secret(
 def clients_json(
     config: LauncherConfig, credentials: Credentials, environ: Mapping[str, str]
 ) -> str:
-    """The token dealer's ``CLIENTS``: every service's client id, secret hash and scopes,
-    and the ``runnerly login`` command's client (password grant)."""
+    """The token dealer's ``CLIENTS``: every service's client id, secret hash, scopes and
+    grants (its manifest's), and the ``runnerly login`` command's client (password grant)."""
     clients = [
         {
             "client_id": client_id(endpoint, environ),
             "secret_hash": _hash(client_secret(endpoint, credentials, environ)),
             "scopes": list(endpoint.manifest.client_scopes),
+            "grant_types": list(endpoint.manifest.grant_types),
         }
         for endpoint in config.services
     ]
@@ -100,6 +101,11 @@ def service_environment(
     for peer in config.services:
         if peer.name != endpoint.name:
             ours[f"{prefix}{peer.name.upper().replace('-', '_')}_URL"] = peer.url
+    # Routes of other services this one must know (the dashboard's Strava callback).
+    for service in config.services:
+        for target, variable, path in service.manifest.peer_urls:
+            if target == endpoint.name and service.name != endpoint.name:
+                ours[f"{prefix}{variable}"] = f"{service.url.rstrip('/')}{path}"
     if endpoint.manifest.sends_mail:
         smtp_host, smtp_port = config.smtp_address
         ours[f"{prefix}SMTP_HOST"] = smtp_host

@@ -11,7 +11,6 @@ Where things are::
     strava/     Strava's API client, its errors, and the rate-limit pacing
     runs_api    runs' internal import API (our service token, scope runs:import)
     activities  Strava's DetailedActivity + streams -> runs' body (pure)
-    crypto      AES-GCM for the tokens at rest, bound to the runner
     consumers   users.user.deleted.v1: forget the runner, revoke at Strava
     testing/    a local Strava speaking its documented API, for tests (never imported here)
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
+from runnerly_kit.crypto import TokenCipher
 from runnerly_kit.http import ServiceClient
 from runnerly_kit.runtime import Runtime
-from runnerly_strava.crypto import TokenCipher
 from runnerly_strava.metrics import SyncMetrics
 from runnerly_strava.runs_api import RunsClient
 from runnerly_strava.settings import StravaSettings
@@ -28,6 +30,16 @@ class Components:
     strava_http: ServiceClient
     runs: RunsClient
     metrics: SyncMetrics
+
+
+#: HKDF's salt and info for the Strava tokens: fixed forever, or stored tokens cannot be read.
+_CIPHER_SALT = b"runnerly-strava"
+_CIPHER_INFO = b"strava-oauth-tokens/v1"
+
+
+def strava_cipher(secret: SecretStr) -> TokenCipher:
+    """The cipher of the Strava tokens at rest (``STRAVA_TOKEN_ENCRYPTION_KEY``)."""
+    return TokenCipher(secret, salt=_CIPHER_SALT, info=_CIPHER_INFO)
 
 
 def settings_of(runtime: Runtime) -> StravaSettings:
@@ -65,7 +77,7 @@ async def open_components(runtime: Runtime) -> None:
         client_secret=secret.get_secret_value() if secret is not None else "",
     )
     components = Components(
-        cipher=TokenCipher(settings.token_encryption_key),
+        cipher=strava_cipher(settings.token_encryption_key),
         strava=strava,
         strava_http=strava_http,
         runs=RunsClient(runtime.http, settings.runs_url),

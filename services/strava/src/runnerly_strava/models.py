@@ -1,6 +1,6 @@
 """The strava service's tables: links to Strava athletes, OAuth states, sync jobs, the subscription.
 
-Tokens are stored encrypted (:mod:`runnerly_strava.crypto`); OAuth states
+Tokens are stored encrypted (:mod:`runnerly_kit.crypto`); OAuth states
 only as their SHA-256. Job rows are the durable to-do list of the sync: a
 webhook event, a connect or a disconnect writes one in the transaction that
 decides it, so nothing is lost if the process stops right after answering.

@@ -62,6 +62,11 @@ class StravaSettings(ServiceSettings):
     public_url: str = f"http://127.0.0.1:{STRAVA_PORT}"
     #: Where the browser lands after the OAuth callback.
     dashboard_url: str = f"http://127.0.0.1:{DASHBOARD_PORT}"
+    #: Where Strava sends the browser back (``redirect_uri``); empty: this service's own
+    #: ``/v1/strava/callback``. The dashboard's ``/bff/v1/strava/callback`` binds the state
+    #: to the browser session that started the connect, then calls ours (``runnerly up``
+    #: sets it so; in production set it to the dashboard's public URL + that path).
+    redirect_url: str = ""
 
     # ---- OAuth
     state_ttl_seconds: float = Field(default=600.0, gt=0)
@@ -114,7 +119,7 @@ class StravaSettings(ServiceSettings):
     @property
     def redirect_uri(self) -> str:
         """Where Strava sends the browser back after the runner's decision."""
-        return f"{self.public_url.rstrip('/')}/v1/strava/callback"
+        return self.redirect_url or f"{self.public_url.rstrip('/')}/v1/strava/callback"
 
     @property
     def webhook_url(self) -> str:

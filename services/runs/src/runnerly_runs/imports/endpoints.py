@@ -6,12 +6,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
-from starlette.datastructures import UploadFile
-from starlette.types import Message
 
 from runnerly_kit.auth import Claims, CurrentRunner, require_scope
-from runnerly_kit.errors import InvalidInput, PayloadTooLarge
+from runnerly_kit.errors import PayloadTooLarge
 from runnerly_kit.runtime import RuntimeDep
+from runnerly_kit.uploads import files_request_body, limited_form, uploaded_files
 from runnerly_runs.dependencies import ContextDep, settings_of
 from runnerly_runs.imports import service
 from runnerly_runs.imports.schemas import ImportReport, StravaActivityIn, StravaUpsertResult
@@ -23,56 +22,19 @@ IMPORT_SCOPE = "runs:import"
 StravaCaller = Annotated[Claims, Depends(require_scope(IMPORT_SCOPE))]
 StravaId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Strava's activity id.")]
 
-_UPLOAD_BODY = {
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["files"],
-                "properties": {
-                    "files": {
-                        "type": "array",
-                        "items": {"type": "string", "format": "binary"},
-                        "description": "GPX, TCX or FIT files, or zips of them.",
-                    }
-                },
-            }
-        }
-    },
-    "required": True,
-}
+_UPLOAD_BODY = files_request_body("GPX, TCX or FIT files, or zips of them.")
 
 
 async def _uploaded_files(
     request: Request, limit: int, max_files: int
 ) -> list[service.UploadedFile]:
     """The request's files, refusing (413) a body larger than ``limit`` as it streams in."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(_too_large(limit), code="upload_too_large")
-    received = 0
-
-    async def receive() -> Message:
-        # Content-Length may be absent (chunked) or lie: count what actually arrives.
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > limit:
-            raise PayloadTooLarge(_too_large(limit), code="upload_too_large")
-        return message
-
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidInput(
-            "Send the files as multipart/form-data, in fields named 'files'.",
-            code="not_multipart",
-        )
-    form = await Request(request.scope, receive).form(max_files=max_files, max_fields=10)
+    too_large = PayloadTooLarge(_too_large(limit), code="upload_too_large")
+    form = await limited_form(request, limit=limit, max_files=max_files, too_large=too_large)
     try:
-        uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
-        if not uploads:
-            raise InvalidInput("The upload holds no file in a 'files' field.", code="no_file")
         return [
-            service.UploadedFile(item.filename or "upload", await item.read()) for item in uploads
+            service.UploadedFile(item.filename or "upload", await item.read())
+            for item in uploaded_files(form)
         ]
     finally:
         await form.close()

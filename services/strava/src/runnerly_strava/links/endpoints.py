@@ -66,8 +66,10 @@ async def strava_callback(
 
 
 @router.get("/connection", response_model=Connection, summary="The caller's link to Strava.")
-async def get_connection(runner: CurrentRunner, session: ReadSessionDep) -> Connection:
-    return await service.connection(session, runner.id)
+async def get_connection(
+    runner: CurrentRunner, session: ReadSessionDep, runtime: RuntimeDep
+) -> Connection:
+    return await service.connection(session, settings_of(runtime), runner.id)
 
 
 @router.delete(

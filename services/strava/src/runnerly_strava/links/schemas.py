@@ -17,6 +17,8 @@ class AuthorizationUrl(BaseModel):
 class Connection(BaseModel):
     """The runner's link to Strava, as they see it."""
 
+    #: False when no Strava application is configured here: connecting answers 503.
+    configured: bool
     connected: bool
     athlete_id: int | None = None
     #: ``broken`` when Strava stopped accepting our tokens: connect again.

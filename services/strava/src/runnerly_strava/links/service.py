@@ -37,10 +37,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runnerly_kit.columns import utcnow
+from runnerly_kit.crypto import TokenCipher
 from runnerly_kit.db import Database
 from runnerly_kit.errors import BadRequest, Conflict, ServiceUnavailable
 from runnerly_kit.logs import get_logger
-from runnerly_strava.crypto import TokenCipher
 from runnerly_strava.dependencies import Components
 from runnerly_strava.jobs import service as jobs
 from runnerly_strava.links import repository
@@ -205,12 +205,14 @@ async def _store_link(
     jobs.queue_listing(session, runner_id, now, after=None, backfill=True)
 
 
-async def connection(session: AsyncSession, runner_id: str) -> Connection:
-    """What the runner sees of their link."""
+async def connection(session: AsyncSession, settings: StravaSettings, runner_id: str) -> Connection:
+    """What the runner sees of their link, and whether connecting is possible here."""
+    configured = settings.strava_configured
     link = await repository.get_link(session, runner_id)
     if link is None:
-        return Connection(connected=False)
+        return Connection(configured=configured, connected=False)
     return Connection(
+        configured=configured,
         connected=link.status == LinkStatus.active,
         athlete_id=link.athlete_id,
         status=LinkStatus(link.status).value,

@@ -82,7 +82,13 @@ async def _check(context: GrantContext, email: str, password: str) -> Login:
         f"{users_url}{CHECK_PATH}", json={"email": email, "password": password}
     )
     if response.status_code == 403:
-        raise invalid_grant("This account is not active: follow the link in the activation email.")
+        inactive = invalid_grant(
+            "This account is not active: follow the link in the activation email."
+        )
+        # Still invalid_grant (RFC 6749 §5.2), with a reason a client can tell apart from
+        # wrong credentials (the dashboard says 403 account_inactive).
+        inactive.details = {"reason": "account_inactive"}
+        raise inactive
     # A wrong login is a 200 verdict: a 401 would mean our own service token was refused.
     verdict = response.json() if response.status_code == 200 else {}
     if isinstance(verdict, dict) and verdict.get("verdict") == "accepted":

@@ -1,11 +1,16 @@
-"""Strava tokens at rest: AES-256-GCM, with the runner and the token's purpose as associated data.
+"""Secrets at rest: AES-256-GCM, bound to the runner and the purpose of the value.
 
-The key is derived with HKDF-SHA256 from ``STRAVA_TOKEN_ENCRYPTION_KEY`` (any
-length of random text), so the configured secret never serves as a key by
-itself. Each value gets a fresh 96-bit nonce. The associated data binds a
-ciphertext to its runner and to its purpose (``access``/``refresh``): a row's
-token copied into another runner's row, or an access token swapped with a
-refresh token, fails to decrypt instead of being used.
+Third-party and refresh tokens a service keeps for a runner (the strava
+service's Strava tokens, the dashboard's session tokens) are encrypted with
+one :class:`TokenCipher` per service. The key is derived with HKDF-SHA256
+from a configured secret (any length of random text, e.g.
+``STRAVA_TOKEN_ENCRYPTION_KEY``), with a salt and info naming the service's
+use, so the configured secret never serves as a key by itself and two
+services given the same secret still have different keys. Each value gets a
+fresh 96-bit nonce. The associated data binds a ciphertext to its runner and
+to its purpose (``access``/``refresh``): a row's token copied into another
+runner's row, or an access token swapped with a refresh token, fails to
+decrypt instead of being used.
 
 Stored form: ``v1.<base64url(nonce || ciphertext+tag)>``; the version prefix
 lets a later key or algorithm coexist with this one.
@@ -24,8 +29,6 @@ from pydantic import SecretStr
 
 _VERSION = "v1"
 _NONCE_BYTES = 12
-_HKDF_SALT = b"runnerly-strava"
-_HKDF_INFO = b"strava-oauth-tokens/v1"
 
 
 class UndecryptableToken(ValueError):
@@ -33,10 +36,15 @@ class UndecryptableToken(ValueError):
 
 
 class TokenCipher:
-    """Encrypts and decrypts Strava tokens for one runner at a time."""
+    """Encrypts and decrypts one service's tokens for one runner at a time.
 
-    def __init__(self, secret: SecretStr) -> None:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_HKDF_SALT, info=_HKDF_INFO).derive(
+    ``salt`` and ``info`` name the service's use of the key (HKDF's inputs);
+    they must never change once values are stored, or those values become
+    undecryptable.
+    """
+
+    def __init__(self, secret: SecretStr, *, salt: bytes, info: bytes) -> None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(
             secret.get_secret_value().encode()
         )
         self._aead = AESGCM(key)

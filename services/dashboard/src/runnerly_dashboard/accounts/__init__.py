@@ -1,0 +1,1 @@
+"""Account steps that need no login: sign-up, activation, password reset, email confirmation."""

@@ -1,0 +1,1 @@
+"""The dashboard's Alembic migrations (run by the kit: ``runnerly migrate``)."""

@@ -1,0 +1,1 @@
+"""The settings screen: profile, email change, password change, account deletion."""

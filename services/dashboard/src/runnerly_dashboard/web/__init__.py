@@ -1,0 +1,1 @@
+"""The built app's files: hashed assets cached for a year, index.html never, SPA fallback."""
