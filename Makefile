@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: up test test-fast test-web test-python web lint format bench tools clean
+.PHONY: up test test-fast test-web test-python web web-deps lint lint-web format bench tools clean
 
 # The web app (web/, served by the dashboard) is built with Node 20+, the one other
 # prerequisite. Make's own file dates decide what is stale: `npm ci` runs when the
@@ -31,6 +31,8 @@ endif
 	exec ./runnerly up             # exec: no uv or shell process stays beside the launcher
 
 web: $(WEB_BUILT)              ## build the web app when its sources changed
+
+web-deps: $(WEB_STAMP)         ## npm ci in web/ when its lock file changed
 
 # Every recipe that needs Node starts with this check: one clear line instead of "npm: not found".
 REQUIRE_NODE = $(if $(NODE_MISSING),$(error $(NO_NODE_MESSAGE) (the README's prerequisites)))
@@ -62,11 +64,15 @@ test-web: $(WEB_STAMP)         ## the web app's unit tests (Vitest)
 test-python: $(UV)             ## the Python suite alone (CI builds and tests the web app first)
 	$(UV) run pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-lint: $(UV)                    ## formatting, lint, types and import contracts
+lint: $(UV) lint-web           ## formatting, lint, types and import contracts; the web app's lint
 	$(UV) run ruff format --check .
 	$(UV) run ruff check .
 	$(UV) run mypy
 	$(UV) run lint-imports
+
+lint-web: $(WEB_STAMP)         ## the web app's ESLint and Prettier check
+	$(REQUIRE_NODE)
+	cd web && npm run lint
 
 format: $(UV)                  ## apply formatting and safe lint fixes
 	$(UV) run ruff format .
