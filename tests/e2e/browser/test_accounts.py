@@ -101,8 +101,8 @@ async def test_a_runner_logs_out_then_deletes_their_account_with_their_password(
     await app.nav("Settings")
     page.on("dialog", lambda dialog: dialog.accept())  # a confirmation, if the app asks one
     delete = page.get_by_role("button", name="Delete account", exact=True)
-    deletion = page.get_by_role("region").filter(has=delete)
-    password = deletion.get_by_role("textbox", name="Password", exact=True)
+    deletion = page.locator("form").filter(has=delete)  # the settings screen has many forms
+    password = deletion.get_by_label("Password", exact=True)
     await password.fill("not my password at all")
     await delete.click()
     # Said next to the field (its description), or as the form's message: about the password.
