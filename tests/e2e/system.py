@@ -56,6 +56,8 @@ CLI_SECRET = "runnerly-cli-secret-for-the-e2e-tests"
 ADMIN_EMAIL = "coach@example.org"
 SERVICES = ("tokendealer", "users", "mailer", "runs", "strava")
 SECRETS = {name: f"{name}-secret-for-the-e2e-tests" for name in SERVICES}
+#: Every service serves its part of a runner's data (the kit's export convention).
+EXPORT_SERVICES = ("users", "runs", "strava", "tokendealer", "mailer")
 LINK = re.compile(r"https?://\S+?token=([A-Za-z0-9_\-]+)")
 #: The strava service's own secrets (the launcher generates them: ``generated_secrets``).
 STRAVA_TOKEN_ENCRYPTION_KEY = "strava-token-encryption-key-for-the-e2e-tests"
@@ -348,6 +350,9 @@ def _dashboard_settings(
         users_url=urls["users"],
         runs_url=urls["runs"],
         strava_url=urls["strava"],
+        # "Download my data" from every service that keeps something about a runner.
+        export_services=EXPORT_SERVICES,
+        export_urls={name: urls[name] for name in EXPORT_SERVICES},
     )
 
 

@@ -12,7 +12,7 @@ from playwright.async_api import expect
 
 from runnerly_kit.testing.waiting import eventually
 
-from ..system import System
+from ..system import EXPORT_SERVICES, System
 from .conftest import App
 
 pytestmark = pytest.mark.slow
@@ -84,7 +84,8 @@ async def test_download_my_data_holds_every_services_part(app: App, system: Syst
         runs_json = json.loads(archive.read("runs/runs.json"))
         users_part = [n for n in names if n.startswith("users/") and n.endswith(".json")]
         everything = b"".join(archive.read(n) for n in names if n.endswith(".json"))
-    assert {"users", "runs", "strava"} <= folders, names
+    assert set(EXPORT_SERVICES) <= folders, names
+    assert len([n for n in names if n.startswith("runs/files/")]) == len(activities), names
     assert users_part, names
     assert b"hal@example.org" in everything
     assert len(json.dumps(runs_json)) > 0
