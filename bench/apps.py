@@ -85,3 +85,15 @@ def bare_last_runs() -> FastAPI:
         return Response(body, media_type="application/json")
 
     return app
+
+
+def bare_body() -> FastAPI:
+    """Plain FastAPI answering ``BENCH_BODY_FILE``'s bytes at ``BENCH_PATH`` (any real body)."""
+    body = Path(os.environ["BENCH_BODY_FILE"]).read_bytes()
+    app = FastAPI()
+
+    @app.get(os.environ["BENCH_PATH"])
+    async def answer() -> Response:
+        return Response(body, media_type="application/json")
+
+    return app
