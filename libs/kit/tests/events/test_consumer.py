@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 
+import nats
 import structlog
 from nats.aio.client import Client
+from nats.js.api import ConsumerInfo
+from nats.js.errors import NotFoundError
 from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,6 +51,10 @@ def _recording_handlers(consumer: str, worker: str) -> EventHandlers:
     return handlers
 
 
+#: Events a replica fetches at once in the two-replica test.
+BATCH = 5
+
+
 def _consumer(
     handlers: EventHandlers,
     database: Database,
@@ -67,6 +73,10 @@ def _consumer(
         max_backoff=0.5,
         **options,  # type: ignore[arg-type]
     )
+
+
+async def _true_if(value: bool) -> bool:
+    return value
 
 
 async def _rows_are(database: Database, expected: int) -> bool:
@@ -145,38 +155,64 @@ async def test_two_replicas_share_a_durable_consumer_and_apply_each_event_once(
     broker: NatsBroker,
 ) -> None:
     """Two Consumers with one durable name split the events; each event takes effect once."""
-    started = {"a": asyncio.Event(), "b": asyncio.Event()}
+    observer = await nats.connect(own_nats_server.url)
+    jetstream = observer.jetstream()
+    holder: list[str] = []
 
-    def replica_handlers(worker: str, other: str) -> EventHandlers:
+    async def consumer_state() -> ConsumerInfo | None:
+        with contextlib.suppress(NotFoundError):  # not bound by either replica yet
+            return await jetstream.consumer_info(EVENTS_STREAM, "purge")
+        return None
+
+    async def delivered_to_the_other_replica() -> bool:
+        # The holder was handed the only event there was, and fetches nothing while it
+        # holds it: any further delivery went to the other replica.
+        info = await consumer_state()
+        return info is not None and (info.delivered.consumer_seq or 0) > 1
+
+    def replica_handlers(worker: str) -> EventHandlers:
         handlers = EventHandlers("purge")
 
         @handlers.on(UserDeleted)
         async def forget(session: AsyncSession, envelope: Envelope, data: UserDeleted) -> None:
-            if not started[worker].is_set():
-                started[worker].set()
-                # Hold the first event a moment so the other replica fetches some too; the
-                # outcome does not depend on it (on SQLite it even holds the write lock).
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(started[other].wait(), 1.0)
+            if not holder:
+                # The replica handed the first event holds it until the other has been
+                # handed events of its own: both then apply some, whatever the machine's
+                # speed. (It waits on deliveries, not on the other's handler, which on
+                # SQLite waits for the write lock this transaction holds.)
+                holder.append(worker)
+                await eventually(delivered_to_the_other_replica, what="the other replica's share")
             await record_effect(session, envelope.id, worker)
 
         return handlers
 
     replicas = []
-    for worker, other in (("a", "b"), ("b", "a")):
+    for worker in ("a", "b"):
         db = test_database.open()
         replica_broker = NatsBroker(own_nats_server.url, client_name=worker)
         await replica_broker.start()
         registry = CollectorRegistry()
         consumer = _consumer(
-            replica_handlers(worker, other), db, replica_broker, registry, batch_size=5
+            replica_handlers(worker), db, replica_broker, registry, batch_size=BATCH
         )
         replicas.append((db, replica_broker, registry, consumer))
     for *_, consumer in replicas:
         consumer.start()
+
+    async def both_replicas_fetching() -> bool:
+        # Past their start-up (which prunes old applied events: a write that, on SQLite,
+        # would wait behind the holder's transaction), both are waiting on a fetch.
+        info = await consumer_state()
+        return info is not None and (info.num_waiting or 0) >= len(replicas)
+
     try:
+        await eventually(both_replicas_fetching, what="both replicas fetching")
         envelopes = [Envelope.wrap(UserDeleted(user_id=f"u{i}"), source="users") for i in range(40)]
-        for envelope in envelopes:
+        # One event first: one replica takes it and holds it; then the rest, which only
+        # the other replica is fetching until the holder lets go.
+        await broker.publish(envelopes[0])
+        await eventually(lambda: _true_if(bool(holder)), what="a replica holding the first event")
+        for envelope in envelopes[1:]:
             await broker.publish(envelope)
         await eventually(lambda: _rows_are(database, 40), what="all events handled")
     finally:
@@ -184,6 +220,7 @@ async def test_two_replicas_share_a_durable_consumer_and_apply_each_event_once(
             await consumer.stop()
             await replica_broker.close()
             await db.dispose()
+        await observer.close()
     rows = await effect_rows(database)
     assert sorted(str(event_id) for event_id, *_ in rows) == sorted(str(e.id) for e in envelopes)
     assert {worker for _, worker, _ in rows} == {"a", "b"}
