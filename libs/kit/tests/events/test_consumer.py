@@ -161,14 +161,16 @@ async def test_two_replicas_share_a_durable_consumer_and_apply_each_event_once(
 
     async def consumer_state() -> ConsumerInfo | None:
         with contextlib.suppress(NotFoundError):  # not bound by either replica yet
-            return await jetstream.consumer_info(EVENTS_STREAM, "purge")
+            info: ConsumerInfo = await jetstream.consumer_info(EVENTS_STREAM, "purge")
+            return info
         return None
 
     async def delivered_to_the_other_replica() -> bool:
         # The holder was handed the only event there was, and fetches nothing while it
         # holds it: any further delivery went to the other replica.
         info = await consumer_state()
-        return info is not None and (info.delivered.consumer_seq or 0) > 1
+        delivered = info.delivered if info is not None else None
+        return delivered is not None and (delivered.consumer_seq or 0) > 1
 
     def replica_handlers(worker: str) -> EventHandlers:
         handlers = EventHandlers("purge")
