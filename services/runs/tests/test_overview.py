@@ -17,7 +17,7 @@ async def get(stack: Stack, runner: str, path: str, **params: Any) -> dict[str, 
 
 
 async def a_runners_month(stack: Stack) -> str:
-    """A runner with uploaded runs (best efforts), manual runs across weeks and months, in Sydney."""
+    """A runner with uploads (best efforts) and manual runs across weeks and months, in Sydney."""
     runner = new_runner()
     for day, seed in ((2, 1), (9, 2)):
         track = file_of(a_run(day, points=1500, pace_s_per_km=300 - day, seed=seed), "gpx")
@@ -29,7 +29,7 @@ async def a_runners_month(stack: Stack) -> str:
 
 
 async def test_the_overview_equals_the_four_routes_it_gathers(stack: Stack) -> None:
-    """Last runs, weekly totals, this month's totals and best efforts are the routes' own answers."""
+    """Last runs, weekly totals, this month and best efforts are the four routes' own answers."""
     runner = await a_runners_month(stack)
     zone, until = "Australia/Sydney", "2026-11-26"
 
