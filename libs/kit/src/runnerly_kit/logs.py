@@ -205,6 +205,11 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     root.setLevel(numeric_level)
     # The middleware writes one access line per request; uvicorn's would repeat it.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx writes an INFO line per request it sends: a peer call is logged by
+    # the peer's own access line (same request id), and its failures and
+    # retries by the kit's client, so that line repeated them at ~8% of the
+    # dashboard's CPU on its home screen (bench/RESULTS.md). Its warnings stay.
+    logging.getLogger("httpx").setLevel(max(numeric_level, logging.WARNING))
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
