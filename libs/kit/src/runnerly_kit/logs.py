@@ -49,16 +49,20 @@ FLUSH_SECONDS = 0.25
 
 
 class _BufferedBytesLogger:
-    """structlog's logger: rendered records to stdout's buffer; warnings and up flushed at once."""
+    """structlog's logger: rendered records to stdout's buffer; warnings and up flushed at once.
+
+    Records come as bytes (JSON, from orjson) or as text (the readable
+    renderer the launcher uses on a developer's machine).
+    """
 
     def __init__(self, *_args: Any) -> None:
         self._stream = _stdout_buffer()
 
-    def _write(self, message: bytes) -> None:
-        self._stream.write(message + b"\n")
+    def _write(self, message: bytes | str) -> None:
+        self._stream.write((message if isinstance(message, bytes) else message.encode()) + b"\n")
 
-    def _write_and_flush(self, message: bytes) -> None:
-        self._stream.write(message + b"\n")
+    def _write_and_flush(self, message: bytes | str) -> None:
+        self._write(message)
         self._stream.flush()
 
     debug = info = msg = _write
@@ -173,11 +177,12 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     shared: list[Processor] = [_ServiceName(service), *_shared_processors()]
     if json:
         renderer: Processor = structlog.processors.JSONRenderer(serializer=orjson.dumps)
-        factory: Any = _BufferedBytesLogger
         foreign_renderer: Processor = structlog.processors.JSONRenderer()
     else:
         renderer = foreign_renderer = structlog.dev.ConsoleRenderer(colors=_colours_wanted())
-        factory = structlog.PrintLoggerFactory(sys.stdout)
+    # Readable records are buffered too: printed and flushed one by one, the
+    # access line cost each request a system call under the launcher (bench/RESULTS.md).
+    factory: Any = _BufferedBytesLogger
     structlog.configure(
         processors=[
             *shared,
