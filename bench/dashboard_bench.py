@@ -8,8 +8,8 @@ system runs as ``runnerly up`` starts it (every service its own process, the
 broker, SQLite databases), ``runnerly demo`` has given the demo runner a year
 of runs, and the benchmark logs in through the dashboard like the app does
 (session cookie, CSRF token, Origin). Each ``GET /bff/v1/home`` then reads the
-session row, and calls users (the profile) and runs (last runs, week and month
-totals, 12 weeks of weekly distance, best efforts) in parallel, each call
+session row, and calls users (the profile) and runs (its overview: last runs,
+12 weeks of totals, this month's, best efforts) in parallel, each call
 verifying the runner's token — and answers the screen's JSON. The bare line
 is plain FastAPI answering the very same bytes from memory, one uvicorn
 worker: what the framework and the loopback cost on their own.

@@ -51,6 +51,7 @@ async def test_operation_ids_are_stable(stack: Stack) -> None:
         "forget_strava",
         "period_totals",
         "best_efforts",
+        "runs_overview",
         "export_runner_data",
         "export_run_track",
     } <= ids

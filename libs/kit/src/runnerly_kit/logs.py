@@ -49,16 +49,20 @@ FLUSH_SECONDS = 0.25
 
 
 class _BufferedBytesLogger:
-    """structlog's logger: rendered records to stdout's buffer; warnings and up flushed at once."""
+    """structlog's logger: rendered records to stdout's buffer; warnings and up flushed at once.
+
+    Records come as bytes (JSON, from orjson) or as text (the readable
+    renderer the launcher uses on a developer's machine).
+    """
 
     def __init__(self, *_args: Any) -> None:
         self._stream = _stdout_buffer()
 
-    def _write(self, message: bytes) -> None:
-        self._stream.write(message + b"\n")
+    def _write(self, message: bytes | str) -> None:
+        self._stream.write((message if isinstance(message, bytes) else message.encode()) + b"\n")
 
-    def _write_and_flush(self, message: bytes) -> None:
-        self._stream.write(message + b"\n")
+    def _write_and_flush(self, message: bytes | str) -> None:
+        self._write(message)
         self._stream.flush()
 
     debug = info = msg = _write
@@ -173,11 +177,12 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     shared: list[Processor] = [_ServiceName(service), *_shared_processors()]
     if json:
         renderer: Processor = structlog.processors.JSONRenderer(serializer=orjson.dumps)
-        factory: Any = _BufferedBytesLogger
         foreign_renderer: Processor = structlog.processors.JSONRenderer()
     else:
         renderer = foreign_renderer = structlog.dev.ConsoleRenderer(colors=_colours_wanted())
-        factory = structlog.PrintLoggerFactory(sys.stdout)
+    # Readable records are buffered too: printed and flushed one by one, the
+    # access line cost each request a system call under the launcher (bench/RESULTS.md).
+    factory: Any = _BufferedBytesLogger
     structlog.configure(
         processors=[
             *shared,
@@ -205,6 +210,11 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     root.setLevel(numeric_level)
     # The middleware writes one access line per request; uvicorn's would repeat it.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx writes an INFO line per request it sends: a peer call is logged by
+    # the peer's own access line (same request id), and its failures and
+    # retries by the kit's client, so that line repeated them at ~8% of the
+    # dashboard's CPU on its home screen (bench/RESULTS.md). Its warnings stay.
+    logging.getLogger("httpx").setLevel(max(numeric_level, logging.WARNING))
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

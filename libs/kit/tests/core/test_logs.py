@@ -54,7 +54,7 @@ class ServiceProcess:
         raise AssertionError(f"no matching log line in:\n{self.stdout.read_text()}")
 
 
-def start_service(tmp_path: Path) -> ServiceProcess:
+def start_service(tmp_path: Path, **settings: str) -> ServiceProcess:
     port = free_port()
     stdout = tmp_path / "stdout.log"
     env = {
@@ -62,6 +62,7 @@ def start_service(tmp_path: Path) -> ServiceProcess:
         "LOGSVC_PORT": str(port),
         "LOGSVC_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'logsvc.db'}",
         "LOGSVC_LOG_LEVEL": "INFO",
+        **{f"LOGSVC_{name.upper()}": value for name, value in settings.items()},
     }
     with stdout.open("wb") as sink:
         process = subprocess.Popen([sys.executable, str(SERVICE)], stdout=sink, env=env)
@@ -187,6 +188,25 @@ async def test_every_stdout_line_is_json(
     assert lines
     assert all(isinstance(line, dict) and "event" in line and "level" in line for line in lines)
     assert {"service_started"} <= {line["event"] for line in lines}
+
+
+async def test_readable_logs_reach_stdout_while_the_service_runs(tmp_path: Path) -> None:
+    """With readable logs (the launcher's default), now buffered like JSON ones, a handler's
+    line and the access line still reach stdout while the service runs, secrets masked."""
+    service = start_service(tmp_path, log_json="false")
+    try:
+        async with httpx.AsyncClient(base_url=service.base_url) as http:
+            assert (await http.get("/v1/things/7")).status_code == 200
+        deadline = time.monotonic() + 60  # a bound on failure, not a wait
+        text = ""
+        while "thing_read" not in text or "/v1/things/{thing_id}" not in text:
+            assert time.monotonic() < deadline, text
+            await asyncio.sleep(0.02)
+            text = service.stdout.read_text()
+        assert "hunter2" not in text
+        assert not text.lstrip().startswith("{")
+    finally:
+        stop_service(service)
 
 
 async def test_shutdown_finishes_in_flight_requests(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from runnerly_kit.app import create_app as create_service_app
 from runnerly_runs import __version__
 from runnerly_runs.export.endpoints import router as export_router
 from runnerly_runs.imports.endpoints import router as imports_router
+from runnerly_runs.overview.endpoints import router as overview_router
 from runnerly_runs.purge import purge_handlers
 from runnerly_runs.runs.endpoints import last_runs_router
 from runnerly_runs.runs.endpoints import router as runs_router
@@ -27,8 +28,15 @@ def create_app(settings: RunsSettings | None = None) -> FastAPI:
                 "A runner's runs: by hand, from GPX/TCX/FIT files and from Strava, "
                 "stored once; splits, statistics and best efforts."
             ),
-            # Static paths (/v1/runs/last, /stats, /imports...) before /v1/runs/{run_id}.
-            routers=[last_runs_router, stats_router, imports_router, runs_router, export_router],
+            # Static paths (/v1/runs/last, /overview, /stats, /imports...) before /v1/runs/{run_id}.
+            routers=[
+                last_runs_router,
+                overview_router,
+                stats_router,
+                imports_router,
+                runs_router,
+                export_router,
+            ],
             consumers=[purge_handlers],
         ),
     )

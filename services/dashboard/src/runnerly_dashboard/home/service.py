@@ -1,7 +1,10 @@
-"""The home screen, gathered in parallel: the profile from users, the panels from runs.
+"""The home screen, from two calls in parallel: the profile from users, the panels from runs.
 
-Each call has its own deadline (``panel_deadline_seconds``): with runs down
-or slow, its panels say so and the screen still loads. The profile is not a
+Runs answers every panel in one call (``/v1/runs/overview``: last runs, weekly
+totals, this month, best efforts, read in one transaction), so the screen costs
+two peer requests, not five (bench/RESULTS.md, "Dashboard home screen"). Each
+call has its own deadline (``panel_deadline_seconds``): with runs down or
+slow, its panels say so and the screen still loads. The profile is not a
 panel (the screen is the runner's): without users the screen is a 503, and a
 401 from users (the session was revoked) is the screen's answer. The
 statistics are asked in the runner's time zone as the session remembers it,
@@ -11,7 +14,8 @@ so that they need not wait for the profile.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+
+from pydantic import BaseModel
 
 from runnerly_dashboard.dependencies import Context
 from runnerly_dashboard.home.schemas import (
@@ -25,23 +29,38 @@ from runnerly_dashboard.home.schemas import (
 )
 from runnerly_dashboard.panels import Ready, Unavailable, gather_panel
 from runnerly_dashboard.peers import Caller
-from runnerly_dashboard.shapes import Profile, Totals
+from runnerly_dashboard.shapes import BestEffort, Profile, RunSummary, Totals
 from runnerly_kit.errors import RunnerlyError, ServiceUnavailable
 
 LAST_RUNS = 10
 WEEKS = 12
 _RUNS_DOWN = "Your runs cannot be shown right now; the rest of the page is up to date."
+#: The panels the overview fills, as the metric of unavailable panels names them.
+_RUNS_PANELS = (LastRuns, ThisWeekAndMonth, WeeklyDistance, BestEfforts)
 
 
-class _Periods(Ready[list[Totals]]):
+class _Periods(BaseModel):
     """Totals of consecutive periods, oldest first (runs' statistics)."""
+
+    totals: list[Totals]
+
+
+class _Figures(BaseModel):
+    """What the home screen reads of runs' overview."""
+
+    runs: list[RunSummary]
+    weeks: _Periods
+    month: _Periods
+    best_efforts: list[BestEffort]
+
+
+class _Overview(Ready[_Figures]):
+    """runs' overview of the runner: the data of every runs panel."""
 
 
 async def home(context: Context, caller: Caller, time_zone: str | None) -> HomeScreen:
     """Every part of the home screen, each call under its deadline."""
-    runs = context.parts.runs
     deadline = context.settings.panel_deadline_seconds
-    zone = time_zone or "UTC"
 
     async def profile() -> Profile | RunnerlyError:
         try:
@@ -57,57 +76,44 @@ async def home(context: Context, caller: Caller, time_zone: str | None) -> HomeS
             return error
         return Profile.model_validate(body)
 
-    async def field(path: str, name: str, **params: Any) -> Any:
-        return (await runs.json("GET", path, caller=caller, params=params))[name]
-
-    def panel(call: Any, ready: type[Any]) -> Any:
-        return gather_panel(
-            call,
-            ready=ready,
-            deadline=deadline,
-            message=_RUNS_DOWN,
-            unavailable=context.parts.metrics.unavailable_panels,
-        )
-
+    params = {"tz": time_zone or "UTC", "weeks": WEEKS, "last": LAST_RUNS}
     async with asyncio.TaskGroup() as group:
         runner = group.create_task(profile())
-        last = group.create_task(panel(field("/v1/runs/last", "runs", limit=LAST_RUNS), LastRuns))
-        weeks = group.create_task(
-            panel(field("/v1/runs/stats", "totals", period="week", count=WEEKS, tz=zone), _Periods)
-        )
-        month = group.create_task(
-            panel(field("/v1/runs/stats", "totals", period="month", count=1, tz=zone), _Periods)
-        )
-        bests = group.create_task(
-            panel(field("/v1/runs/best-efforts", "best_efforts"), BestEfforts)
+        overview = group.create_task(
+            gather_panel(
+                context.parts.runs.json("GET", "/v1/runs/overview", caller=caller, params=params),
+                ready=_Overview,
+                deadline=deadline,
+                message=_RUNS_DOWN,
+            )
         )
     found = runner.result()
     if isinstance(found, RunnerlyError):
         raise found
+    figures = overview.result()
+    if isinstance(figures, Unavailable):
+        # One call, four panels: each is counted as the screen shows it.
+        for panel in _RUNS_PANELS:
+            context.parts.metrics.unavailable_panels.labels(panel.__name__).inc()
+        return HomeScreen(
+            runner=found,
+            last_runs=figures,
+            totals=figures,
+            weekly_distance=figures,
+            best_efforts=figures,
+        )
+    data = figures.data
     return HomeScreen(
         runner=found,
-        last_runs=last.result(),
-        totals=_this_week_and_month(weeks.result(), month.result()),
-        weekly_distance=_weekly_distance(weeks.result()),
-        best_efforts=bests.result(),
-    )
-
-
-def _this_week_and_month(
-    weeks: _Periods | Unavailable, month: _Periods | Unavailable
-) -> ThisWeekAndMonth | Unavailable:
-    if isinstance(weeks, Unavailable):
-        return weeks
-    if isinstance(month, Unavailable):
-        return month
-    return ThisWeekAndMonth(data=WeekAndMonth(week=weeks.data[-1], month=month.data[-1]))
-
-
-def _weekly_distance(weeks: _Periods | Unavailable) -> WeeklyDistance | Unavailable:
-    if isinstance(weeks, Unavailable):
-        return weeks
-    return WeeklyDistance(
-        data=[
-            WeekDistance(week_start=week.start, distance_m=week.distance_m) for week in weeks.data
-        ]
+        last_runs=LastRuns(data=data.runs),
+        totals=ThisWeekAndMonth(
+            data=WeekAndMonth(week=data.weeks.totals[-1], month=data.month.totals[-1])
+        ),
+        weekly_distance=WeeklyDistance(
+            data=[
+                WeekDistance(week_start=week.start, distance_m=week.distance_m)
+                for week in data.weeks.totals
+            ]
+        ),
+        best_efforts=BestEfforts(data=data.best_efforts),
     )

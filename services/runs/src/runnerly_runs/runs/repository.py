@@ -162,6 +162,12 @@ async def last_listings(db: Database, runner_id: str, limit: int) -> list[str]:
     return [row[0] for row in rows]
 
 
+async def last_listings_in(session: AsyncSession, runner_id: str, limit: int) -> list[str]:
+    """The same listings, read in the session's transaction (beside other reads of one answer)."""
+    rows = await session.execute(_LAST_LISTINGS.statement, {"runner_id": runner_id, "limit": limit})
+    return [row[0] for row in rows]
+
+
 async def series_of(session: AsyncSession, run_id: str) -> RunSeries | None:
     return await session.get(RunSeries, run_id)
 

@@ -281,6 +281,11 @@ async def last_listings_body(db: Database, runner_id: str, limit: int) -> bytes:
     return listing.last_listings_body(await repository.last_listings(db, runner_id, limit))
 
 
+async def last_listings(context: Context, runner_id: str, limit: int) -> list[str]:
+    """The serialised listings of the runner's latest runs, newest first, in the context's read."""
+    return await repository.last_listings_in(context.session, runner_id, limit)
+
+
 # ---------------------------------------------------------------- changing
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
 from runnerly_kit.auth import CurrentRunner
 from runnerly_kit.errors import InvalidInput
 from runnerly_runs.dependencies import ReadContextDep
-from runnerly_runs.fields import known_zone
 from runnerly_runs.stats import service
 from runnerly_runs.stats.schemas import Period, PeriodTotals, PersonalBests
 
@@ -38,10 +36,7 @@ async def period_totals(
         date | None, Query(description="A day of the last period (default today).")
     ] = None,
 ) -> PeriodTotals:
-    try:
-        zone = ZoneInfo(known_zone(tz) or "UTC")
-    except ValueError as exc:
-        raise InvalidInput(str(exc), code="unknown_time_zone") from exc
+    zone = service.zone_named(tz)
     if count > _MAX_PERIODS[period]:
         raise InvalidInput(
             f"At most {_MAX_PERIODS[period]} {period}s at a time.", code="too_many_periods"

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from runnerly_kit.errors import InvalidInput
 from runnerly_runs.dependencies import Context
+from runnerly_runs.fields import known_zone
 from runnerly_runs.stats import repository
 from runnerly_runs.stats.schemas import (
     Period,
@@ -23,6 +25,14 @@ from runnerly_runs.stats.schemas import (
     Totals,
 )
 from runnerly_runs.tracks import pace
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; a 422 ``unknown_time_zone`` for any other name."""
+    try:
+        return ZoneInfo(known_zone(name) or "UTC")
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="unknown_time_zone") from exc
 
 
 def period_start(day: date, period: Period) -> date:
