@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.async_api import expect
@@ -18,6 +19,8 @@ from .conftest import App
 pytestmark = pytest.mark.slow
 
 PASSWORD = "a long easy passphrase"
+#: A real GPX file (shared/corpus/activities/manifest.json), imported beside the Strava runs.
+FILE = "tkrajina__korita-zbevnica.gpx"
 
 
 async def _connect_strava(app: App, system: System, email: str) -> list[int]:
@@ -63,13 +66,20 @@ async def test_a_runner_connects_strava_and_sees_the_backfilled_runs_on_the_home
     await app.screenshot("home-strava")
 
 
-async def test_download_my_data_holds_every_services_part(app: App, system: System) -> None:
-    """ "Download my data" gives a zip with a folder per service: the profile from users, the
-    runs and their files from runs, the Strava link from strava."""
+async def test_download_my_data_holds_every_services_part(
+    app: App, system: System, corpus: Path
+) -> None:
+    """ "Download my data" of a runner with runs from Strava and from a file gives a zip with a
+    folder per service: the profile from users, every run and its track from runs, the Strava
+    link from strava."""
     page = app.page
     activities = await _connect_strava(app, system, "hal@example.org")
-
     await _backfilled(app, len(activities))
+    await app.nav("Import")
+    await page.get_by_label("Activity files").set_input_files(corpus / FILE)
+    await page.get_by_role("button", name="Import", exact=True).click()
+    results = page.get_by_role("region", name="Files").get_by_role("listitem")
+    await expect(results.filter(has_text=FILE)).to_contain_text("created")
     await app.nav("Settings")
     async with page.expect_download() as waiting:
         await page.get_by_role("button", name="Download my data", exact=True).click()
@@ -85,7 +95,10 @@ async def test_download_my_data_holds_every_services_part(app: App, system: Syst
         users_part = [n for n in names if n.startswith("users/") and n.endswith(".json")]
         everything = b"".join(archive.read(n) for n in names if n.endswith(".json"))
     assert set(EXPORT_SERVICES) <= folders, names
-    assert len([n for n in names if n.startswith("runs/files/")]) == len(activities), names
+    # A track for each of the three Strava runs and for the file's run.
+    assert len([n for n in names if n.startswith("runs/files/")]) == len(activities) + 1, names
+    sources = {source["source"] for run in runs_json["data"]["runs"] for source in run["sources"]}
+    assert sources == {"strava", "gpx"}, sources
     assert users_part, names
     assert b"hal@example.org" in everything
     assert len(json.dumps(runs_json)) > 0
