@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import Locator, expect
 
@@ -118,23 +119,19 @@ async def test_a_runner_imports_a_gpx_a_tcx_and_a_fit_file_and_sees_them_newest_
 
 
 async def test_a_file_that_is_no_activity_or_over_the_limit_is_refused_and_nothing_is_stored(
-    app: App, system: System
+    app: App, system: System, tmp_path: Path
 ) -> None:
     """A text file named .gpx is refused with its reason; a file over the 25 MiB limit is
     refused before it is sent, saying so; the runner still has no run."""
     page = app.page
     account = await _runner(app, system, "eve@example.org")
     await app.nav("Import")
-    await page.get_by_label("Activity files").set_input_files(
-        [
-            {"name": "notes.gpx", "mimeType": "application/gpx+xml", "buffer": b"my shopping list"},
-            {
-                "name": "huge.gpx",
-                "mimeType": "application/gpx+xml",
-                "buffer": HUGE,
-            },
-        ]
-    )
+    # Files on disk, not buffers: a 26 MiB buffer crosses Playwright's protocol in base64
+    # (over a minute on a busy machine); a path is read by the browser itself.
+    notes_file, huge_file = tmp_path / "notes.gpx", tmp_path / "huge.gpx"
+    notes_file.write_bytes(b"my shopping list")
+    huge_file.write_bytes(HUGE)
+    await page.get_by_label("Activity files").set_input_files([notes_file, huge_file])
     results = page.get_by_role("region", name="Files").get_by_role("listitem")
     huge = results.filter(has_text="huge.gpx")
     await expect(huge).to_contain_text(re.compile(r"refused\W.*(limit|larger|too large)", re.I))
@@ -145,19 +142,19 @@ async def test_a_file_that_is_no_activity_or_over_the_limit_is_refused_and_nothi
     await expect(notes).to_contain_text(re.compile(r"refused\W.*(GPX|TCX|FIT|activity)", re.I))
     await expect(notes).not_to_contain_text("created")
     await app.screenshot("import-refused")
-    # Past the app's own check, the BFF refuses it too, as it streams in: 413, in JSON.
-    request = app.context.request
-    token = (await (await request.get(f"{system.dashboard}/bff/v1/session")).json())["csrf_token"]
-    too_large = await request.post(
-        f"{system.dashboard}/bff/v1/imports",
-        headers={"Origin": system.dashboard, "X-CSRF-Token": token},
-        multipart={
-            "files": {"name": "huge.gpx", "mimeType": "application/gpx+xml", "buffer": HUGE}
-        },
-    )
+    # Past the app's own check, the BFF refuses it too, as it streams in: 413, in JSON. Sent
+    # with the browser's own session cookie, from Python (the file need not cross Playwright).
+    cookies = {c["name"]: c["value"] for c in await app.context.cookies() if "name" in c}
+    async with httpx.AsyncClient(base_url=system.dashboard, cookies=cookies) as browser_like:
+        token = (await browser_like.get("/bff/v1/session")).json()["csrf_token"]
+        too_large = await browser_like.post(
+            "/bff/v1/imports",
+            headers={"Origin": system.dashboard, "X-CSRF-Token": token},
+            files={"files": ("huge.gpx", HUGE, "application/gpx+xml")},
+        )
 
-    assert too_large.status == 413, await too_large.text()
-    assert "error" in await too_large.json()
+    assert too_large.status_code == 413, too_large.text
+    assert "error" in too_large.json()
     assert await _stored_runs(system, account) == []
 
 
