@@ -25,6 +25,8 @@ import platform
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -62,6 +64,22 @@ def _warm(url: str, cookies: dict[str, str], count: int = 100) -> bytes:
     return response.content
 
 
+@contextmanager
+def demo_system(tmp: Path) -> Iterator[tuple[subprocess.Popen[str], str, dict[str, str]]]:
+    """The whole system with the demo runner's year, logged in through the dashboard: the
+    launcher, the dashboard's URL and the session's cookies."""
+    env = system_environment(tmp)
+    with running_system(env) as (launcher, _):
+        subprocess.run(
+            [sys.executable, "-m", "runnerly_launcher", "demo"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        dashboard = service_url(env, "dashboard")
+        yield launcher, dashboard, _logged_in(dashboard)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200.0, help="requests a second")
@@ -70,16 +88,7 @@ def main() -> None:
 
     results: list[PacedResult] = []
     with tempfile.TemporaryDirectory(prefix="runnerly-bench-") as tmp:
-        env = system_environment(Path(tmp))
-        with running_system(env):
-            subprocess.run(
-                [sys.executable, "-m", "runnerly_launcher", "demo"],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-            dashboard = service_url(env, "dashboard")
-            cookies = _logged_in(dashboard)
+        with demo_system(Path(tmp)) as (_, dashboard, cookies):
             body = _warm(dashboard + HOME, cookies)
             results.append(
                 paced_load(

@@ -14,8 +14,6 @@ and that bounds the rate two cores can serve at all.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,8 +21,8 @@ from pathlib import Path
 import httpx
 import psutil
 
-from bench.dashboard_bench import HOME, _logged_in
-from bench.launcher_bench import running_system, service_url, system_environment
+from bench.dashboard_bench import HOME, demo_system
+from bench.launcher_bench import service_name
 
 
 def _cpu_seconds(process: psutil.Process) -> float:
@@ -36,32 +34,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="home screens measured")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="runnerly-bench-") as tmp:
-        env = system_environment(Path(tmp))
-        with running_system(env) as (launcher, _):
-            subprocess.run(
-                [sys.executable, "-m", "runnerly_launcher", "demo"],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-            dashboard = service_url(env, "dashboard")
-            cookies = _logged_in(dashboard)
-            services: dict[str, psutil.Process] = {}
-            for child in psutil.Process(launcher.pid).children(recursive=True):
-                argv = child.cmdline()
-                if "--factory" in argv:  # python -m uvicorn --factory runnerly_<name>.main:...
-                    name = argv[argv.index("--factory") + 1].split(".")[0]
-                    services[name.removeprefix("runnerly_")] = child
-            with httpx.Client(cookies=cookies, timeout=60) as http:
-                for _ in range(20):
-                    http.get(dashboard + HOME).raise_for_status()
-                before = {name: _cpu_seconds(p) for name, p in services.items()}
-                started = time.perf_counter()
-                for _ in range(args.requests):
-                    http.get(dashboard + HOME).raise_for_status()
-                wall = time.perf_counter() - started
-                after = {name: _cpu_seconds(p) for name, p in services.items()}
+    with (
+        tempfile.TemporaryDirectory(prefix="runnerly-bench-") as tmp,
+        demo_system(Path(tmp)) as (launcher, dashboard, cookies),
+    ):
+        services = {
+            name: child
+            for child in psutil.Process(launcher.pid).children(recursive=True)
+            if (name := service_name(child)) is not None
+        }
+        with httpx.Client(cookies=cookies, timeout=60) as http:
+            for _ in range(20):
+                http.get(dashboard + HOME).raise_for_status()
+            before = {name: _cpu_seconds(p) for name, p in services.items()}
+            started = time.perf_counter()
+            for _ in range(args.requests):
+                http.get(dashboard + HOME).raise_for_status()
+            wall = time.perf_counter() - started
+            after = {name: _cpu_seconds(p) for name, p in services.items()}
     per_request = {name: (after[name] - before[name]) / args.requests * 1000 for name in services}
     print(f"wall time per home screen (one after the other): {wall / args.requests * 1000:.1f} ms")
     print("| service | CPU ms per home screen |")

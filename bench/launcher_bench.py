@@ -73,12 +73,18 @@ def system_environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
+def service_name(process: psutil.Process) -> str | None:
+    """The service a process serves (``python -m uvicorn --factory runnerly_<name>.main:...``)."""
+    argv = process.cmdline()
+    if "--factory" not in argv:
+        return None
+    return argv[argv.index("--factory") + 1].split(".")[0].removeprefix("runnerly_")
+
+
 def _label(process: psutil.Process) -> str:
     argv = process.cmdline()
-    if "--factory" in argv:  # a service: python -m uvicorn --factory runnerly_<name>.main:...
-        return "service " + argv[argv.index("--factory") + 1].split(".")[0].removeprefix(
-            "runnerly_"
-        )
+    if (service := service_name(process)) is not None:
+        return f"service {service}"
     if argv and argv[0].endswith("nats-server"):
         return "broker nats-server"
     return "other " + " ".join(argv)[:60]
