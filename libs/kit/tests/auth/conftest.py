@@ -9,19 +9,24 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from fastapi import APIRouter
 from jwt.algorithms import OKPAlgorithm, RSAAlgorithm
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from runnerly_kit.app import ServiceDefinition, create_app
 from runnerly_kit.auth import TokenVerifier
+from runnerly_kit.settings import ServiceSettings
 from runnerly_kit.testing.servers import serve
 
 ISSUER = "runnerly-tokendealer"
@@ -148,3 +153,29 @@ def make_verifier(jwks_url: str, http: httpx.AsyncClient) -> Callable[..., Token
 def verifier(make_verifier: Callable[..., TokenVerifier]) -> TokenVerifier:
     """A verifier with the default options."""
     return make_verifier()
+
+
+@pytest.fixture
+def serve_router(
+    jwks_url: str, tmp_path: Path
+) -> Callable[[APIRouter, str], AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """Serve one router in a kit-built service (no broker) that verifies tokens against the
+    test JWKS; ``async with serve_router(router, title) as http`` gives a client of it."""
+
+    @asynccontextmanager
+    async def served(router: APIRouter, title: str) -> AsyncIterator[httpx.AsyncClient]:
+        settings = ServiceSettings(
+            jwks_url=jwks_url,
+            database_url=f"sqlite+aiosqlite:///{tmp_path / f'{title}.db'}",
+            log_json=False,
+        )
+        definition = ServiceDefinition(
+            title=title, version="1", routers=[router], uses_broker=False
+        )
+        async with (
+            serve(create_app(settings, definition)) as url,
+            httpx.AsyncClient(base_url=url) as http,
+        ):
+            yield http
+
+    return served

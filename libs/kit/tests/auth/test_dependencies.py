@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
 import pytest
 from fastapi import APIRouter, Depends
 
-from runnerly_kit.app import ServiceDefinition, create_app
 from runnerly_kit.auth import (
     Claims,
     CurrentClaims,
@@ -26,8 +25,6 @@ from runnerly_kit.auth import (
     require_scope,
 )
 from runnerly_kit.errors import Forbidden, NotFound
-from runnerly_kit.settings import ServiceSettings
-from runnerly_kit.testing.servers import serve
 
 Issue = Callable[..., str]
 
@@ -68,20 +65,11 @@ async def get_profile(runner_id: str, runner: CurrentRunner) -> dict[str, str]:
 
 
 @pytest.fixture
-async def client(jwks_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    serve_router: Callable[[APIRouter, str], AbstractAsyncContextManager[httpx.AsyncClient]],
+) -> AsyncIterator[httpx.AsyncClient]:
     """A client of a kit-built service that verifies tokens against the test JWKS."""
-    settings = ServiceSettings(
-        jwks_url=jwks_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}",
-        log_json=False,
-    )
-    definition = ServiceDefinition(
-        title="auth-test", version="1", routers=[router], uses_broker=False
-    )
-    async with (
-        serve(create_app(settings, definition)) as url,
-        httpx.AsyncClient(base_url=url) as http,
-    ):
+    async with serve_router(router, "auth-test") as http:
         yield http
 
 

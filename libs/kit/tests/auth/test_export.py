@@ -7,18 +7,15 @@ the local JWKS server as a deployed service would.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from contextlib import AbstractAsyncContextManager
 
 import httpx
 import pytest
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from runnerly_kit.app import ServiceDefinition, create_app
 from runnerly_kit.export import EXPORT_PATH, EXPORT_ROUTE, ExportedRunner, ExportFile, RunnerExport
-from runnerly_kit.settings import ServiceSettings
 from runnerly_kit.testing.contract import check_contract
-from runnerly_kit.testing.servers import serve
 
 Issue = Callable[..., str]
 RUNNER = "0b6f3a52-1c0e-4d3c-9a53-4a8e8f7c2d10"
@@ -41,20 +38,11 @@ async def export_runner_data(runner_id: ExportedRunner) -> RunnerExport[Shoes]:
 
 
 @pytest.fixture
-async def client(jwks_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    serve_router: Callable[[APIRouter, str], AbstractAsyncContextManager[httpx.AsyncClient]],
+) -> AsyncIterator[httpx.AsyncClient]:
     """A client of a kit-built service with one export route."""
-    settings = ServiceSettings(
-        jwks_url=jwks_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'export.db'}",
-        log_json=False,
-    )
-    definition = ServiceDefinition(
-        title="export-test", version="1", routers=[router], uses_broker=False
-    )
-    async with (
-        serve(create_app(settings, definition)) as url,
-        httpx.AsyncClient(base_url=url) as http,
-    ):
+    async with serve_router(router, "export-test") as http:
         yield http
 
 
